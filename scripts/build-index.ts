@@ -1,0 +1,29 @@
+/**
+ * Builds the compact popularity index shipped with the extension from the registry snapshot in
+ * ../shared/data/npm-popular.tsv (name, monthly downloads). Output: server/data/npm-popular.idx.gz,
+ * one line per package, most downloaded first: `name<TAB>bucket` where bucket = round(10*log10(downloads)).
+ * Run: npm run index (only when the snapshot changes; the output is committed).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+
+const root = path.resolve(__dirname, '..', '..');
+const source = process.argv[2] ?? path.join(root, '..', 'shared', 'data', 'npm-popular.tsv');
+const target = path.join(root, 'server', 'data', 'npm-popular.idx.gz');
+
+const rows = fs
+  .readFileSync(source, 'utf8')
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split('\t'))
+  .filter((cols) => cols.length >= 2 && cols[0] && Number(cols[1]) > 0)
+  .map(([name, downloads]) => ({ name: name.trim(), bucket: Math.round(10 * Math.log10(Number(downloads))) }))
+  .sort((a, b) => b.bucket - a.bucket || (a.name < b.name ? -1 : 1));
+
+const body = rows.map((r) => `${r.name}\t${r.bucket}`).join('\n') + '\n';
+const snapshotDate = process.env.SNAPSHOT_DATE ?? '2026-11';
+const header = `# groundcheck npm popularity index; snapshot ${snapshotDate}; ${rows.length} names\n`;
+fs.mkdirSync(path.dirname(target), { recursive: true });
+fs.writeFileSync(target, zlib.gzipSync(header + body, { level: 9 }));
+console.log(`wrote ${path.relative(root, target)}: ${rows.length} names, ${fs.statSync(target).size} bytes`);

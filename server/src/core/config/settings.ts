@@ -1,0 +1,46 @@
+/** Settings shared by the editor (`groundcheck.*`) and the standalone server; defaults live here only. */
+import type { FindingCode, Severity } from '../model';
+
+export interface GroundcheckSettings {
+  enable: boolean;
+  /** Names and globs that are never reported (`@acme/*`). */
+  allow: string[];
+  /** Scopes whose names are never sent to the default registry, only to their own `@scope:registry`. */
+  privateScopes: string[];
+  severity: Record<FindingCode, Severity>;
+  /** Never touch the network: answers come from the cache and the bundled snapshot, else "unverified". */
+  offline: boolean;
+  debounceMs: number;
+}
+
+export const DEFAULT_SETTINGS: GroundcheckSettings = {
+  enable: true,
+  allow: [],
+  privateScopes: [],
+  severity: { 'missing-package': 'error', 'undeclared-dependency': 'warning', 'unverified-package': 'hint' },
+  offline: false,
+  debounceMs: 300,
+};
+
+const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+/** Merges whatever a client sent (possibly partial or malformed) over the defaults. */
+export function normalizeSettings(raw: unknown): GroundcheckSettings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : []);
+  const severity = { ...DEFAULT_SETTINGS.severity };
+  if (r.severity && typeof r.severity === 'object') {
+    for (const [code, sev] of Object.entries(r.severity as Record<string, unknown>)) {
+      if (code in severity && SEVERITIES.includes(sev as Severity)) severity[code as FindingCode] = sev as Severity;
+    }
+  }
+  const debounce = Number(r.debounceMs);
+  return {
+    enable: r.enable === undefined ? true : r.enable !== false,
+    allow: strings(r.allow),
+    privateScopes: strings(r.privateScopes).map((s) => (s.startsWith('@') ? s : `@${s}`)),
+    severity,
+    offline: r.offline === true,
+    debounceMs: Number.isFinite(debounce) && debounce >= 0 ? Math.min(debounce, 10_000) : DEFAULT_SETTINGS.debounceMs,
+  };
+}

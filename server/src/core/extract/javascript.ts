@@ -1,0 +1,94 @@
+/**
+ * Extracts module references from JavaScript and TypeScript with the TypeScript parser.
+ * The parser recovers from broken code, so a half-written file still yields the
+ * references that are complete; an unterminated string literal is never reported.
+ */
+import * as ts from 'typescript';
+import type { Range, Reference, ReferenceKind } from '../model';
+
+export const JS_LANGUAGE_IDS = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'] as const;
+
+const EXTENSION_KIND: Record<string, ts.ScriptKind> = {
+  '.js': ts.ScriptKind.JS,
+  '.mjs': ts.ScriptKind.JS,
+  '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+  '.ts': ts.ScriptKind.TS,
+  '.mts': ts.ScriptKind.TS,
+  '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+};
+
+const LANGUAGE_KIND: Record<string, ts.ScriptKind> = {
+  javascript: ts.ScriptKind.JS,
+  javascriptreact: ts.ScriptKind.JSX,
+  typescript: ts.ScriptKind.TS,
+  typescriptreact: ts.ScriptKind.TSX,
+};
+
+export function scriptKindFor(fileName: string, languageId?: string): ts.ScriptKind {
+  if (languageId && LANGUAGE_KIND[languageId] !== undefined) return LANGUAGE_KIND[languageId];
+  const dot = fileName.lastIndexOf('.');
+  return EXTENSION_KIND[dot >= 0 ? fileName.slice(dot).toLowerCase() : ''] ?? ts.ScriptKind.TS;
+}
+
+export interface Extraction {
+  references: Reference[];
+  /** Modules the document itself declares (`declare module 'x'`): never packages to look up. */
+  declaredModules: string[];
+}
+
+export function extractJavaScript(text: string, fileName: string, languageId?: string): Extraction {
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindFor(fileName, languageId));
+  const references: Reference[] = [];
+  const declaredModules: string[] = [];
+
+  // The range covers the raw text between the quotes, so escapes keep their source width.
+  const rangeOf = (literal: ts.StringLiteralLike): Range => ({
+    start: sourceFile.getLineAndCharacterOfPosition(literal.getStart(sourceFile) + 1),
+    end: sourceFile.getLineAndCharacterOfPosition(literal.end - 1),
+  });
+
+  const add = (node: ts.Expression | undefined, kind: ReferenceKind, typeOnly: boolean) => {
+    if (!node || !ts.isStringLiteralLike(node)) return; // non-literal specifiers are not ours to judge
+    if ((node as ts.LiteralLikeNode).isUnterminated) return; // still being typed
+    const specifier = node.text;
+    if (specifier.length === 0 || /\s/.test(specifier)) return;
+    references.push({ kind, specifier, range: rangeOf(node), typeOnly });
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      add(node.moduleSpecifier, 'import', !!node.importClause?.isTypeOnly);
+    } else if (ts.isExportDeclaration(node)) {
+      if (node.moduleSpecifier) add(node.moduleSpecifier, 'export', node.isTypeOnly);
+    } else if (ts.isImportEqualsDeclaration(node)) {
+      if (ts.isExternalModuleReference(node.moduleReference)) {
+        add(node.moduleReference.expression, 'import-equals', node.isTypeOnly);
+      }
+    } else if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
+      declaredModules.push(node.name.text);
+    } else if (ts.isImportTypeNode(node)) {
+      const arg = node.argument;
+      if (ts.isLiteralTypeNode(arg)) add(arg.literal as ts.Expression, 'import-type', true);
+    } else if (ts.isCallExpression(node) && node.arguments.length >= 1) {
+      const callee = node.expression;
+      const first = node.arguments[0];
+      if (callee.kind === ts.SyntaxKind.ImportKeyword) {
+        add(first, 'dynamic-import', false);
+      } else if (ts.isIdentifier(callee) && callee.text === 'require' && node.arguments.length === 1) {
+        add(first, 'require', false);
+      } else if (
+        ts.isPropertyAccessExpression(callee) &&
+        ts.isIdentifier(callee.expression) &&
+        callee.expression.text === 'require' &&
+        callee.name.text === 'resolve'
+      ) {
+        add(first, 'require-resolve', false);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return { references, declaredModules };
+}

@@ -1,0 +1,157 @@
+/**
+ * The pipeline for one document: extract references -> resolve them locally -> look the rest up
+ * in the registry index -> findings. Editor-agnostic: the language server and the CLI both call
+ * `check` and only translate what it returns.
+ */
+import * as path from 'path';
+import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
+import type { CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
+import type { GroundcheckSettings } from '../config/settings';
+import { extractReferences, type DocumentInput } from '../extract';
+import { ProjectModel, type ProjectInfo } from '../resolve/project';
+import { installedDir, resolveLocally } from '../resolve/resolvers';
+import { matchesAny, scopeOf, typesPackageName } from '../resolve/specifier';
+import { loadNpmConfig, registryFor, type NpmConfig } from '../registry/npmrc';
+import type { PackageLookup } from '../registry/lookup';
+import type { PopularIndex } from '../suggest/popularIndex';
+import { missingPackageMessage, undeclaredMessage, unverifiedMessage } from './messages';
+
+export interface CheckerDeps {
+  fs: FileSystem;
+  lookup: PackageLookup;
+  index: PopularIndex;
+  logger: Logger;
+  clock: Clock;
+  env: NodeJS.ProcessEnv;
+  /** False in an untrusted workspace: the project's .npmrc is ignored. */
+  trusted: boolean;
+  homeDir?: string;
+}
+
+interface PendingPackage {
+  ref: Reference;
+  name: string;
+  subpath: string;
+  registryName: string;
+  project: ProjectInfo;
+}
+
+/** Test, story and config files declare their imports under devDependencies. */
+function isDevFile(file: string): boolean {
+  const parts = file.split(/[\\/]/);
+  const base = parts[parts.length - 1];
+  return (
+    parts.some((p) => p === 'test' || p === 'tests' || p === '__tests__' || p === 'e2e' || p === 'scripts') ||
+    /\.(test|spec|stories|config)\.[cm]?[jt]sx?$/.test(base)
+  );
+}
+
+export class Checker {
+  readonly projects: ProjectModel;
+  private readonly npmConfigs = new Map<string, NpmConfig>();
+
+  constructor(private readonly deps: CheckerDeps) {
+    this.projects = new ProjectModel(deps.fs);
+  }
+
+  /** Configuration files changed: re-read manifests, tsconfigs and .npmrc on the next check. */
+  invalidate(): void {
+    this.projects.invalidate();
+    this.npmConfigs.clear();
+  }
+
+  npmConfigFor(dir: string): NpmConfig {
+    let config = this.npmConfigs.get(dir);
+    if (!config) {
+      config = loadNpmConfig({ fs: this.deps.fs, env: this.deps.env, projectDir: dir, trusted: this.deps.trusted, homeDir: this.deps.homeDir });
+      this.npmConfigs.set(dir, config);
+    }
+    return config;
+  }
+
+  async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
+    const t0 = this.deps.clock.now();
+    const empty = (skipped?: string): CheckResult => ({
+      findings: [], references: 0, unverified: 0, skipped,
+      timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 },
+    });
+    if (!settings.enable) return empty('disabled');
+    const extracted = extractReferences(doc);
+    if (!extracted.ok) return empty(extracted.reason);
+    const t1 = this.deps.clock.now();
+
+    const pending: PendingPackage[] = [];
+    for (const ref of extracted.references) {
+      const project = this.projects.forFile(doc.path);
+      const res = resolveLocally(ref.specifier, {
+        file: doc.path, fs: this.deps.fs, project, declaredModules: extracted.declaredModules, typeOnly: ref.typeOnly,
+      });
+      if (res.kind !== 'package') continue;
+      if (matchesAny(res.pkg.name, settings.allow) || matchesAny(res.registryName, settings.allow)) continue;
+      pending.push({ ref, name: res.pkg.name, subpath: res.pkg.subpath, registryName: res.registryName, project });
+    }
+    const t2 = this.deps.clock.now();
+    if (token.isCancellationRequested) throw new CancelledError();
+
+    const results = await Promise.all(pending.map((p) => this.lookupPackage(p, settings, doc.path)));
+    if (token.isCancellationRequested) throw new CancelledError();
+
+    const findings: Finding[] = [];
+    let unverified = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const info = results[i];
+      if (!info) continue;
+      if (info.status === 'unverified') unverified++;
+      const finding = this.toFinding(pending[i], info, doc.path, settings.severity);
+      if (finding && finding.severity !== 'off') findings.push(finding);
+    }
+    const t3 = this.deps.clock.now();
+    return {
+      findings,
+      references: extracted.references.length,
+      unverified,
+      timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: t3 - t2, totalMs: t3 - t0 },
+    };
+  }
+
+  /** Undefined when policy forbids asking (a private scope without its own registry). */
+  private async lookupPackage(p: PendingPackage, settings: GroundcheckSettings, file: string): Promise<PackageInfo | undefined> {
+    const config = this.npmConfigFor(p.project.manifest?.dir ?? path.dirname(file));
+    const scope = scopeOf(p.registryName);
+    if (scope && matchesAny(scope, settings.privateScopes) && !registryFor(config, p.registryName).scoped) {
+      this.deps.logger.debug(`not looking up ${p.registryName}: ${scope} is a private scope with no registry of its own`);
+      return undefined;
+    }
+    const ask = (name: string) => (settings.offline ? Promise.resolve(this.deps.lookup.offline(name, config)) : this.deps.lookup.lookup(name, config));
+    const info = await ask(p.registryName);
+    if (info.status === 'missing' && p.ref.typeOnly && !p.registryName.startsWith('@types/')) {
+      // `import type { Node } from 'estree'` is satisfied by @types/estree alone.
+      const types = await ask(typesPackageName(p.registryName));
+      if (types.status !== 'missing') return { ...types, name: p.registryName };
+    }
+    return info;
+  }
+
+  private toFinding(p: PendingPackage, info: PackageInfo, file: string, severities: Record<string, Severity>): Finding | undefined {
+    const base = { range: p.ref.range };
+    const data = { packageName: p.name, subpath: p.subpath, suggestions: [] as string[], registry: info.registry, latest: info.latest };
+    if (info.status === 'missing') {
+      data.suggestions = this.deps.index.suggest(p.registryName).map((s) => s.name);
+      return { ...base, code: 'missing-package', severity: severities['missing-package'], message: missingPackageMessage(p.registryName, info, data.suggestions), data };
+    }
+    if (info.status === 'unverified') {
+      return { ...base, code: 'unverified-package', severity: severities['unverified-package'], message: unverifiedMessage(p.registryName, info), data };
+    }
+    // It exists. Fine if declared, or if a package manager put it somewhere we did not look.
+    const manifest = p.project.manifest;
+    if (!manifest || p.project.declaredSpec(p.name) !== undefined) return undefined;
+    if (installedDir(this.deps.fs, file, p.name)) return undefined;
+    return {
+      ...base,
+      code: 'undeclared-dependency',
+      severity: severities['undeclared-dependency'],
+      message: undeclaredMessage(p.registryName, info, path.relative(path.dirname(file), manifest.path) || 'package.json'),
+      data: { ...data, manifestPath: manifest.path, dev: isDevFile(path.relative(manifest.dir, file)), packageManager: p.project.packageManager },
+    };
+  }
+}

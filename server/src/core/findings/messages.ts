@@ -1,0 +1,26 @@
+/** Finding texts, kept together so the editor, the CLI and the README say the same thing. */
+import type { FindingCode, PackageInfo } from '../model';
+
+export const DOCS_BASE = 'https://github.com/groundcheck/groundcheck#';
+
+export function docsUrl(code: FindingCode): string {
+  return DOCS_BASE + code;
+}
+
+const quoteList = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
+
+export function missingPackageMessage(name: string, info: PackageInfo, suggestions: string[]): string {
+  const why = info.note ? `: ${info.note}` : '';
+  const where = `the npm registry (${info.registry})`;
+  const head = info.note ? `'${name}' is not installable from ${where}${why}.` : `'${name}' does not exist on ${where}.`;
+  return suggestions.length > 0 ? `${head} Did you mean ${quoteList(suggestions)}?` : head;
+}
+
+export function undeclaredMessage(name: string, info: PackageInfo, manifest: string): string {
+  const latest = info.latest ? ` (latest ${info.latest})` : '';
+  return `'${name}' exists on the npm registry${latest} but is not declared in ${manifest} and not installed.`;
+}
+
+export function unverifiedMessage(name: string, info: PackageInfo): string {
+  return `Could not verify '${name}' on ${info.registry}: ${info.reason ?? 'no answer'}. It is not installed; it will be checked again.`;
+}

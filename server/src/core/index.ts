@@ -1,0 +1,57 @@
+/** Builds the editor-agnostic core with real I/O; the server, CLI and benchmarks start here. */
+import * as os from 'os';
+import * as path from 'path';
+import { Checker } from './findings/checker';
+import { nodeFileSystem, systemClock, type Logger } from './io';
+import { PackageLookup } from './registry/lookup';
+import { NpmRegistryClient } from './registry/npmRegistry';
+import { PopularIndex } from './suggest/popularIndex';
+
+export interface CoreOptions {
+  logger: Logger;
+  /** Where the registry cache persists; undefined keeps it in memory. */
+  cacheDir?: string;
+  trusted?: boolean;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  concurrency?: number;
+  homeDir?: string;
+}
+
+export interface Core {
+  checker: Checker;
+  lookup: PackageLookup;
+  index: PopularIndex;
+}
+
+/** The standalone server's and CLI's cache: $XDG_CACHE_HOME/groundcheck, else ~/.cache/groundcheck. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'groundcheck');
+}
+
+export function createCore(o: CoreOptions): Core {
+  const index = new PopularIndex();
+  const lookup = new PackageLookup({
+    client: new NpmRegistryClient({
+      timeoutMs: o.timeoutMs ?? 5000,
+      clock: systemClock,
+      httpCacheDir: o.cacheDir ? path.join(o.cacheDir, 'http') : path.join(os.tmpdir(), 'groundcheck-http-cache'),
+    }),
+    clock: systemClock,
+    logger: o.logger,
+    cacheDir: o.cacheDir,
+    concurrency: o.concurrency,
+    snapshot: index,
+  });
+  const checker = new Checker({
+    fs: nodeFileSystem,
+    lookup,
+    index,
+    logger: o.logger,
+    clock: systemClock,
+    env: o.env ?? process.env,
+    trusted: o.trusted ?? true,
+    homeDir: o.homeDir,
+  });
+  return { checker, lookup, index };
+}

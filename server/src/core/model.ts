@@ -1,0 +1,113 @@
+/**
+ * Domain types shared by every stage of the pipeline:
+ * extract (Reference) -> resolve (Resolution) -> registry (LookupResult) -> findings (Finding).
+ * Nothing here imports vscode or the LSP, so the CLI and tests use the same types.
+ */
+
+/** Zero-based line/character position; structurally identical to an LSP Position. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type ReferenceKind =
+  | 'import'
+  | 'export'
+  | 'import-equals'
+  | 'require'
+  | 'require-resolve'
+  | 'dynamic-import'
+  | 'import-type';
+
+/** One module specifier written in a document. */
+export interface Reference {
+  kind: ReferenceKind;
+  /** The specifier as written, without quotes. */
+  specifier: string;
+  /** Range of the specifier text, inside the quotes. */
+  range: Range;
+  /** Only types are imported (`import type`, `export type`, `typeof import()`). */
+  typeOnly: boolean;
+}
+
+/** A bare specifier split into the package name and the rest (`@scope/pkg` + `/sub/path`). */
+export interface PackageSpecifier {
+  name: string;
+  subpath: string;
+}
+
+/** How a reference was satisfied without the network, or why it is not an npm name at all. */
+export type Resolution =
+  | { kind: 'local'; via: string }
+  | { kind: 'not-a-package'; reason: string }
+  | { kind: 'package'; pkg: PackageSpecifier; registryName: string };
+
+export type LookupStatus = 'exists' | 'missing' | 'unverified';
+
+/** What the registry (or the cache of it) said about one package name. */
+export interface PackageInfo {
+  name: string;
+  status: LookupStatus;
+  /** The registry that was asked, e.g. https://registry.npmjs.org/. */
+  registry: string;
+  /** dist-tags.latest, when the package exists. */
+  latest?: string;
+  /** Why the answer is unverified (timeout, HTTP 500, offline...). */
+  reason?: string;
+  /** Extra context for a missing name (e.g. a security placeholder). */
+  note?: string;
+  /** Where the answer came from. */
+  source: 'registry' | 'cache' | 'snapshot' | 'offline';
+  /** When the registry was asked (ms since epoch). */
+  checkedAt: number;
+}
+
+export type FindingCode = 'missing-package' | 'undeclared-dependency' | 'unverified-package';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+export type PackageManager = 'npm' | 'yarn' | 'pnpm' | 'bun';
+
+/** What a fix needs to know; carried through diagnostics so quick fixes need no recomputation. */
+export interface FindingData {
+  packageName: string;
+  /** Subpath after the package name, kept when the name is replaced. */
+  subpath: string;
+  suggestions: string[];
+  registry?: string;
+  latest?: string;
+  /** package.json that would declare the dependency. */
+  manifestPath?: string;
+  /** Declare it under devDependencies (test and config files). */
+  dev?: boolean;
+  packageManager?: PackageManager;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  range: Range;
+  data: FindingData;
+}
+
+export interface CheckTimings {
+  extractMs: number;
+  resolveMs: number;
+  lookupMs: number;
+  totalMs: number;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  references: number;
+  unverified: number;
+  timings: CheckTimings;
+  /** Set when the document was not analysed (binary, too large) with a reason for the log. */
+  skipped?: string;
+}

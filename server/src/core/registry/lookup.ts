@@ -1,0 +1,167 @@
+/**
+ * The registry index as the checker sees it: a memory LRU over a disk cache over the network,
+ * with one request per name however many documents ask, bounded concurrency, and TTLs that are
+ * long for names that exist and short for names that do not (a missing name can be registered
+ * later, which is exactly the slopsquatting attack).
+ */
+import { LRUCache } from 'lru-cache';
+import type { Clock, Logger } from '../io';
+import type { PackageInfo } from '../model';
+import { DiskCache } from './diskCache';
+import type { RegistryClient } from './npmRegistry';
+import { registryFor, type NpmConfig } from './npmrc';
+
+export interface Snapshot {
+  /** Date of the snapshot, shown when an answer comes from it. */
+  date: string;
+  has(name: string): boolean;
+}
+
+export interface LookupOptions {
+  client: RegistryClient;
+  clock: Clock;
+  logger: Logger;
+  /** Directory for the persisted cache; undefined keeps it in memory only. */
+  cacheDir?: string;
+  concurrency?: number;
+  existsTtlMs?: number;
+  missingTtlMs?: number;
+  /** How long a failed lookup is remembered before it is retried. */
+  failureBackoffMs?: number;
+  snapshot?: Snapshot;
+}
+
+export const DAY = 24 * 60 * 60 * 1000;
+
+export class Semaphore {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+function isPackageInfo(v: unknown): v is PackageInfo {
+  const p = v as PackageInfo;
+  return !!p && typeof p.name === 'string' && (p.status === 'exists' || p.status === 'missing') && typeof p.checkedAt === 'number' && typeof p.registry === 'string';
+}
+
+export interface LookupStats {
+  network: number;
+  memoryHits: number;
+  diskHits: number;
+  failures: number;
+}
+
+export class PackageLookup {
+  private readonly memory = new LRUCache<string, PackageInfo>({ max: 20_000 });
+  private readonly failures = new LRUCache<string, PackageInfo>({ max: 5_000 });
+  private readonly inFlight = new Map<string, Promise<PackageInfo>>();
+  private readonly disk: DiskCache<PackageInfo> | undefined;
+  private readonly semaphore: Semaphore;
+  readonly stats: LookupStats = { network: 0, memoryHits: 0, diskHits: 0, failures: 0 };
+
+  constructor(private readonly o: LookupOptions) {
+    this.semaphore = new Semaphore(o.concurrency ?? 8);
+    this.disk = o.cacheDir ? new DiskCache<PackageInfo>(`${o.cacheDir}/npm-registry.jsonl`, o.logger, isPackageInfo) : undefined;
+  }
+
+  private ttl(info: PackageInfo): number {
+    return info.status === 'exists' ? (this.o.existsTtlMs ?? 7 * DAY) : (this.o.missingTtlMs ?? 30 * 60 * 1000);
+  }
+
+  private fresh(info: PackageInfo): boolean {
+    return this.o.clock.now() - info.checkedAt < this.ttl(info);
+  }
+
+  /** A cached answer without touching the network; expired "exists" still counts offline. */
+  peek(name: string, config: NpmConfig, allowExpired = false): PackageInfo | undefined {
+    const key = cacheKey(name, config);
+    const hit = this.memory.get(key) ?? this.disk?.get(key);
+    if (!hit) return undefined;
+    const usable = this.fresh(hit) || (allowExpired && hit.status === 'exists');
+    return usable ? { ...hit, source: 'cache' } : undefined;
+  }
+
+  /** Answers for a name without the network: cache, then the bundled snapshot, else unverified. */
+  offline(name: string, config: NpmConfig): PackageInfo {
+    const cached = this.peek(name, config, true);
+    if (cached) return cached;
+    return this.fromSnapshot(name, config, 'offline mode') ?? {
+      name, status: 'unverified', registry: registryFor(config, name).url, reason: 'offline mode', source: 'offline', checkedAt: this.o.clock.now(),
+    };
+  }
+
+  private fromSnapshot(name: string, config: NpmConfig, reason: string): PackageInfo | undefined {
+    // Only the public registry's snapshot can vouch for a name, and only that it exists.
+    if (!this.o.snapshot?.has(name) || registryFor(config, name).scoped) return undefined;
+    return { name, status: 'exists', registry: registryFor(config, name).url, reason: `${reason}; known from the ${this.o.snapshot.date} snapshot`, source: 'snapshot', checkedAt: this.o.clock.now() };
+  }
+
+  lookup(name: string, config: NpmConfig): Promise<PackageInfo> {
+    const key = cacheKey(name, config);
+    const mem = this.memory.get(key);
+    if (mem && this.fresh(mem)) {
+      this.stats.memoryHits++;
+      return Promise.resolve({ ...mem, source: 'cache' });
+    }
+    const disk = this.disk?.get(key);
+    if (disk && this.fresh(disk)) {
+      this.stats.diskHits++;
+      this.memory.set(key, disk);
+      return Promise.resolve({ ...disk, source: 'cache' });
+    }
+    const failed = this.failures.get(key);
+    if (failed && this.o.clock.now() - failed.checkedAt < (this.o.failureBackoffMs ?? 30_000)) return Promise.resolve(failed);
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const request = this.semaphore
+      .run(() => {
+        this.stats.network++;
+        return this.o.client.fetch(name, config);
+      })
+      .then((info) => {
+        if (info.status === 'unverified') {
+          this.stats.failures++;
+          this.o.logger.warn(`registry lookup of ${name} at ${info.registry} failed: ${info.reason}`);
+          const fallback = this.fromSnapshot(name, config, info.reason ?? 'registry unavailable');
+          const answer = fallback ?? info;
+          this.failures.set(key, answer);
+          return answer;
+        }
+        this.failures.delete(key);
+        this.memory.set(key, info);
+        this.disk?.set(key, info);
+        return info;
+      })
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, request);
+    return request;
+  }
+
+  clear(): void {
+    this.memory.clear();
+    this.failures.clear();
+    this.disk?.clear();
+  }
+
+  flush(): void {
+    this.disk?.flush();
+  }
+
+  get cachedEntries(): number {
+    return Math.max(this.memory.size, this.disk?.size ?? 0);
+  }
+}
+
+function cacheKey(name: string, config: NpmConfig): string {
+  return `${registryFor(config, name).url} ${name}`;
+}

@@ -1,0 +1,80 @@
+/**
+ * One packument request to an npm registry through pacote, which honours the registry, scoped
+ * registry and auth keys of .npmrc. Only metadata is fetched (the abbreviated "corgi" document);
+ * no tarball is downloaded and nothing is executed.
+ */
+import pacote = require('pacote');
+import type { PackageInfo } from '../model';
+import type { Clock } from '../io';
+import type { NpmConfig } from './npmrc';
+import { registryFor } from './npmrc';
+
+export interface RegistryClient {
+  fetch(name: string, config: NpmConfig): Promise<PackageInfo>;
+}
+
+export interface NpmRegistryOptions {
+  /** Whole-request bound, in ms: past it the answer is "unverified". */
+  timeoutMs: number;
+  /** pacote's HTTP cache directory (kept apart from the user's ~/.npm). */
+  httpCacheDir?: string;
+  clock: Clock;
+}
+
+/** npm replaces removed malicious packages with this placeholder version. */
+const SECURITY_PLACEHOLDER = /^0\.0\.\d+-security(?:\.\d+)?$/;
+
+export class NpmRegistryClient implements RegistryClient {
+  constructor(private readonly options: NpmRegistryOptions) {}
+
+  async fetch(name: string, config: NpmConfig): Promise<PackageInfo> {
+    const registry = registryFor(config, name).url;
+    const base = { name, registry, source: 'registry' as const, checkedAt: this.options.clock.now() };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), this.options.timeoutMs);
+    });
+    try {
+      const packument = await Promise.race([
+        pacote.packument(name, {
+          ...config.options,
+          fullMetadata: false,
+          preferOnline: true,
+          timeout: this.options.timeoutMs,
+          fetchRetries: 1,
+          fetchRetryMintimeout: 100,
+          fetchRetryMaxtimeout: 500,
+          cache: this.options.httpCacheDir,
+        } as pacote.Options),
+        timeout,
+      ]);
+      return interpretPackument(packument as unknown as Packument, base);
+    } catch (e) {
+      const err = e as { code?: string; statusCode?: number; message?: string };
+      if (err.code === 'E404' || err.statusCode === 404) return { ...base, status: 'missing' };
+      const reason = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.message ?? 'unknown error');
+      return { ...base, status: 'unverified', reason };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+interface Packument {
+  'dist-tags'?: Record<string, string>;
+  versions?: Record<string, unknown>;
+}
+
+/** Reads a packument defensively: a malformed reply is "unverified", never "missing". */
+export function interpretPackument(p: Packument, base: Omit<PackageInfo, 'status'>): PackageInfo {
+  if (!p || typeof p !== 'object') return { ...base, status: 'unverified', reason: 'malformed registry reply' };
+  const versions = p.versions && typeof p.versions === 'object' ? Object.keys(p.versions) : [];
+  const latest = typeof p['dist-tags']?.latest === 'string' ? p['dist-tags'].latest : undefined;
+  if (versions.length === 0 && !latest) {
+    return { ...base, status: 'missing', note: 'it has no published versions (unpublished)' };
+  }
+  if (latest && SECURITY_PLACEHOLDER.test(latest) && versions.every((v) => SECURITY_PLACEHOLDER.test(v))) {
+    return { ...base, status: 'missing', latest, note: 'npm replaced it with a security placeholder (a removed malicious package)' };
+  }
+  return { ...base, status: 'exists', latest };
+}

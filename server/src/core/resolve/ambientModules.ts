@@ -1,0 +1,39 @@
+/**
+ * `declare module 'x'` in the project's own .d.ts files: modules that exist only as declarations
+ * (virtual modules, shims, globals provided by a host). Bounded so a huge repository cannot stall us.
+ */
+import * as path from 'path';
+import { globSync } from 'tinyglobby';
+import type { FileSystem } from '../io';
+import { extractJavaScript } from '../extract/javascript';
+
+const MAX_DECLARATION_FILES = 400;
+
+export function readAmbientModules(fs: FileSystem, root: string): string[] {
+  let files: string[] = [];
+  try {
+    files = globSync(['**/*.d.ts', '**/*.d.mts', '**/*.d.cts'], {
+      cwd: root,
+      absolute: true,
+      ignore: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '**/coverage/**'],
+      followSymbolicLinks: false,
+    }).slice(0, MAX_DECLARATION_FILES);
+  } catch {
+    files = [];
+  }
+  const names: string[] = [];
+  for (const file of files) {
+    const text = fs.readFile(file);
+    if (text !== undefined && text.length < 1024 * 1024) names.push(...extractJavaScript(text, path.basename(file)).declaredModules);
+  }
+  return names;
+}
+
+/** `declare module` names may carry one `*` wildcard (`*.svg`, `virtual:*`). */
+export function matchesDeclaredModule(specifier: string, declared: string): boolean {
+  const star = declared.indexOf('*');
+  if (star < 0) return declared === specifier;
+  const prefix = declared.slice(0, star);
+  const suffix = declared.slice(star + 1);
+  return specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
+}

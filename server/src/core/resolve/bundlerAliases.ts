@@ -1,0 +1,66 @@
+/**
+ * Aliases declared in bundler and Babel configs (vite, webpack, rollup, babel-plugin-module-resolver).
+ * The config is parsed with the TypeScript parser and only literal keys are taken: an alias is a
+ * property named `alias` holding an object (`{ '@ui': ... }`) or an array of `{ find: '...' }`.
+ */
+import * as path from 'path';
+import * as ts from 'typescript';
+import type { FileSystem } from '../io';
+
+const CONFIG_FILES = [
+  'vite.config.ts', 'vite.config.js', 'vite.config.mjs', 'vite.config.mts', 'vite.config.cjs',
+  'vitest.config.ts', 'vitest.config.js', 'vitest.config.mts',
+  'webpack.config.js', 'webpack.config.ts', 'webpack.config.cjs', 'webpack.config.mjs',
+  'rollup.config.js', 'rollup.config.mjs', 'rollup.config.ts',
+  'babel.config.js', 'babel.config.cjs', 'babel.config.json', '.babelrc', '.babelrc.js', '.babelrc.json',
+  'next.config.js', 'next.config.mjs', 'next.config.ts',
+  'svelte.config.js', 'astro.config.mjs', 'astro.config.ts', 'nuxt.config.ts',
+];
+
+function propertyName(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  return undefined;
+}
+
+export function aliasesFromConfigText(fileName: string, text: string): string[] {
+  const kind = fileName.endsWith('.json') || fileName === '.babelrc' ? ts.ScriptKind.JSON : ts.ScriptKind.TS;
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isPropertyAssignment(node) && propertyName(node.name) === 'alias') {
+      const init = node.initializer;
+      if (ts.isObjectLiteralExpression(init)) {
+        for (const prop of init.properties) {
+          const key = prop.name && propertyName(prop.name as ts.PropertyName);
+          if (key) found.push(key);
+        }
+      } else if (ts.isArrayLiteralExpression(init)) {
+        for (const el of init.elements) {
+          if (!ts.isObjectLiteralExpression(el)) continue;
+          for (const prop of el.properties) {
+            if (ts.isPropertyAssignment(prop) && propertyName(prop.name) === 'find' && ts.isStringLiteralLike(prop.initializer)) {
+              found.push(prop.initializer.text);
+            }
+          }
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  // webpack's `name$` means "exactly name"; the name is what matters here.
+  return found.map((a) => a.replace(/\$$/, '')).filter((a) => a.length > 0);
+}
+
+export function readBundlerAliases(fs: FileSystem, dir: string): string[] {
+  const aliases: string[] = [];
+  for (const file of CONFIG_FILES) {
+    const text = fs.readFile(path.join(dir, file));
+    if (text !== undefined && text.length < 512 * 1024) aliases.push(...aliasesFromConfigText(file, text));
+  }
+  return aliases;
+}
+
+export function matchesAlias(specifier: string, alias: string): boolean {
+  return specifier === alias || specifier.startsWith(alias.endsWith('/') ? alias : alias + '/');
+}

@@ -1,0 +1,67 @@
+/** Reading package.json files: declared dependencies, `imports`, workspaces. */
+import * as path from 'path';
+import type { FileSystem } from '../io';
+
+export interface Manifest {
+  path: string;
+  dir: string;
+  name?: string;
+  /** Every declared dependency (all dependency kinds) with its version spec. */
+  dependencies: Map<string, string>;
+  imports?: Record<string, unknown>;
+  /** Workspace globs, from `workspaces` (array or `{ packages }`). */
+  workspaces?: string[];
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+export function readManifest(fs: FileSystem, file: string): Manifest | undefined {
+  const text = fs.readFile(file);
+  if (text === undefined) return undefined;
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // A package.json mid-edit is not valid JSON; treat it as declaring nothing rather than failing.
+    return { path: file, dir: path.dirname(file), dependencies: new Map() };
+  }
+  if (!json || typeof json !== 'object') return { path: file, dir: path.dirname(file), dependencies: new Map() };
+  const dependencies = new Map<string, string>();
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = json[field];
+    if (deps && typeof deps === 'object') {
+      for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) dependencies.set(name, String(spec));
+    }
+  }
+  const ws = json.workspaces as unknown;
+  const workspaces = Array.isArray(ws)
+    ? ws.map(String)
+    : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)
+      ? ((ws as { packages: unknown[] }).packages.map(String))
+      : undefined;
+  return {
+    path: file,
+    dir: path.dirname(file),
+    name: typeof json.name === 'string' ? json.name : undefined,
+    dependencies,
+    imports: json.imports && typeof json.imports === 'object' ? (json.imports as Record<string, unknown>) : undefined,
+    workspaces,
+  };
+}
+
+/** What a dependency spec points at: the registry (possibly under another name) or somewhere else. */
+export type DependencySource = { kind: 'registry'; name: string } | { kind: 'elsewhere'; spec: string };
+
+export function dependencySource(name: string, spec: string): DependencySource {
+  if (spec.startsWith('npm:')) {
+    const target = spec.slice(4);
+    const at = target.lastIndexOf('@');
+    return { kind: 'registry', name: at > 0 ? target.slice(0, at) : target };
+  }
+  // workspace:, file:, link:, portal:, git URLs, tarball URLs, GitHub shorthands (user/repo)
+  if (/^(?:workspace|file|link|portal|patch|git|git\+[a-z]+|https?|github|gitlab|bitbucket|gist):/.test(spec)) {
+    return { kind: 'elsewhere', spec };
+  }
+  if (/^[^@./\s][^\s]*\/[^\s]+$/.test(spec) && !spec.includes(' ')) return { kind: 'elsewhere', spec };
+  return { kind: 'registry', name };
+}

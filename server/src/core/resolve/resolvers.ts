@@ -1,0 +1,181 @@
+/**
+ * Local resolution as a chain of small plug-ins, tried in order. Each either settles a specifier
+ * (returns a Resolution) or passes. Whatever no plug-in settles is a package for the registry.
+ */
+import * as path from 'path';
+import type { FileSystem } from '../io';
+import type { Resolution } from '../model';
+import { matchesDeclaredModule } from './ambientModules';
+import { matchesAlias } from './bundlerAliases';
+import { isNodeBuiltin } from './builtins';
+import { dependencySource } from './manifest';
+import type { ProjectInfo } from './project';
+import { isPossibleNpmName, parsePackageSpecifier, typesPackageName } from './specifier';
+import { fileOrDirectoryExists, matchPathMapping } from './tsconfig';
+
+export interface ResolveContext {
+  file: string;
+  fs: FileSystem;
+  project: ProjectInfo;
+  /** `declare module` names from the document itself. */
+  declaredModules: string[];
+  typeOnly: boolean;
+}
+
+export interface Resolver {
+  name: string;
+  resolve(specifier: string, ctx: ResolveContext): Resolution | undefined;
+}
+
+const local = (via: string): Resolution => ({ kind: 'local', via });
+
+export const builtinResolver: Resolver = {
+  name: 'builtins',
+  resolve: (s) => (isNodeBuiltin(s) ? local('Node.js builtin') : undefined),
+};
+
+/** Relative and absolute paths, URLs, and protocol-prefixed specifiers (`virtual:`, `astro:`, `bun:`). */
+export const pathLikeResolver: Resolver = {
+  name: 'paths',
+  resolve(s) {
+    if (s.startsWith('./') || s.startsWith('../') || s === '.' || s === '..') return local('relative path');
+    if (s.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(s) || s.startsWith('\\')) return local('absolute path');
+    if (s.startsWith('npm:')) return undefined; // Deno/Bun `npm:` specifiers name a real npm package
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)) return { kind: 'not-a-package', reason: 'a URL or virtual module' };
+    return undefined;
+  },
+};
+
+/** package.json `imports` (`#internal/x`); a `#` specifier can never be an npm name either way. */
+export const packageImportsResolver: Resolver = {
+  name: 'package-imports',
+  resolve(s, ctx) {
+    if (!s.startsWith('#')) return undefined;
+    const keys = Object.keys(ctx.project.manifest?.imports ?? {});
+    const hit = keys.some((k) => matchesDeclaredModule(s, k));
+    return hit ? local('package.json imports') : { kind: 'not-a-package', reason: 'a subpath import (#)' };
+  },
+};
+
+export const tsconfigPathsResolver: Resolver = {
+  name: 'tsconfig-paths',
+  resolve(s, ctx) {
+    const { mappings, baseUrls } = ctx.project.compilerPaths;
+    if (mappings.some((m) => matchPathMapping(ctx.fs, m, s))) return local('tsconfig paths');
+    if (baseUrls.some((b) => fileOrDirectoryExists(ctx.fs, path.join(b, s)))) return local('tsconfig baseUrl');
+    return undefined;
+  },
+};
+
+export const declaredModulesResolver: Resolver = {
+  name: 'declared-modules',
+  resolve(s, ctx) {
+    const all = [...ctx.declaredModules, ...ctx.project.ambientModules];
+    return all.some((d) => matchesDeclaredModule(s, d)) ? local('declare module') : undefined;
+  },
+};
+
+export const frameworkResolver: Resolver = {
+  name: 'frameworks',
+  resolve(s, ctx) {
+    const hit = ctx.project.frameworkPrefixes.find((f) => s === f.prefix.replace(/\/$/, '') || s.startsWith(f.prefix));
+    return hit ? local(`provided by ${hit.framework}`) : undefined;
+  },
+};
+
+export const bundlerAliasResolver: Resolver = {
+  name: 'bundler-aliases',
+  resolve: (s, ctx) => (ctx.project.bundlerAliases.some((a) => matchesAlias(s, a)) ? local('bundler alias') : undefined),
+};
+
+/** Anything left that cannot be an npm name (`@/x`, `~/x`, `$lib`) is some tool's alias, not a package. */
+export const invalidNameResolver: Resolver = {
+  name: 'invalid-names',
+  resolve(s) {
+    const spec = s.startsWith('npm:') ? s.slice(4) : s;
+    const pkg = parsePackageSpecifier(spec);
+    if (!pkg || !isPossibleNpmName(stripVersion(pkg.name))) return { kind: 'not-a-package', reason: 'not a valid npm package name' };
+    return undefined;
+  },
+};
+
+export const workspaceResolver: Resolver = {
+  name: 'workspaces',
+  resolve(s, ctx) {
+    const pkg = parsePackageSpecifier(s);
+    if (!pkg) return undefined;
+    if (ctx.project.workspace?.packages.has(pkg.name)) return local('workspace package');
+    if (ctx.project.manifest?.name === pkg.name) return local('the package itself');
+    return undefined;
+  },
+};
+
+export function installedDir(fs: FileSystem, fromFile: string, name: string): string | undefined {
+  for (let dir = path.dirname(fromFile); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.exists(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export const nodeModulesResolver: Resolver = {
+  name: 'node_modules',
+  resolve(s, ctx) {
+    const pkg = parsePackageSpecifier(s);
+    if (!pkg) return undefined;
+    if (installedDir(ctx.fs, ctx.file, pkg.name)) return local('node_modules');
+    if (ctx.typeOnly && installedDir(ctx.fs, ctx.file, typesPackageName(pkg.name))) return local('node_modules (@types)');
+    return undefined;
+  },
+};
+
+/** Declared as `workspace:`, `file:`, `link:` or a git URL: not from the registry, nothing to look up. */
+export const nonRegistryDependencyResolver: Resolver = {
+  name: 'non-registry-dependencies',
+  resolve(s, ctx) {
+    const pkg = parsePackageSpecifier(s);
+    const spec = pkg && ctx.project.declaredSpec(pkg.name);
+    if (spec === undefined || !pkg) return undefined;
+    const source = dependencySource(pkg.name, spec);
+    if (source.kind === 'elsewhere') return local(`declared as ${source.spec}`);
+    if (ctx.project.pnp) return local("declared (Yarn Plug'n'Play)");
+    return undefined;
+  },
+};
+
+/** The chain, in the order a bundler would try them. */
+export const DEFAULT_RESOLVERS: readonly Resolver[] = [
+  builtinResolver,
+  pathLikeResolver,
+  packageImportsResolver,
+  tsconfigPathsResolver,
+  declaredModulesResolver,
+  frameworkResolver,
+  bundlerAliasResolver,
+  invalidNameResolver,
+  workspaceResolver,
+  nodeModulesResolver,
+  nonRegistryDependencyResolver,
+];
+
+function stripVersion(name: string): string {
+  // `npm:lodash@4` names lodash
+  const at = name.lastIndexOf('@');
+  return at > 0 ? name.slice(0, at) : name;
+}
+
+/** Runs the chain; what is left is a package to ask the registry about. */
+export function resolveLocally(specifier: string, ctx: ResolveContext, resolvers: readonly Resolver[] = DEFAULT_RESOLVERS): Resolution {
+  for (const r of resolvers) {
+    const res = r.resolve(specifier, ctx);
+    if (res) return res;
+  }
+  let spec = specifier;
+  if (spec.startsWith('npm:')) spec = spec.slice(4);
+  const parsed = parsePackageSpecifier(spec)!; // invalidNameResolver guarantees it parses
+  const pkg = { name: stripVersion(parsed.name), subpath: parsed.subpath };
+  // A dependency declared as "alias": "npm:real@^1" is looked up under its real name.
+  const declared = ctx.project.declaredSpec(pkg.name);
+  const source = declared !== undefined ? dependencySource(pkg.name, declared) : undefined;
+  return { kind: 'package', pkg, registryName: source?.kind === 'registry' ? source.name : pkg.name };
+}

@@ -1,0 +1,49 @@
+/** Names shared by the server and the client: custom notifications and command ids. */
+
+export const STATUS_NOTIFICATION = 'groundcheck/status';
+
+export interface StatusParams {
+  state: 'checking' | 'idle';
+  /** Findings across open documents, by code. */
+  findings: number;
+  unverified: number;
+  offline: boolean;
+  /** A registry lookup failed recently: answers are "unverified" until it recovers. */
+  degraded: boolean;
+  lastCheckMs?: number;
+  uri?: string;
+}
+
+/** Run by the server (the client forwards its commands to them). */
+export const SERVER_COMMANDS = {
+  recheck: 'groundcheck.server.recheck',
+  clearCache: 'groundcheck.server.clearCache',
+} as const;
+
+/** Run by the VS Code client: they touch editor settings and terminals. */
+export const CLIENT_COMMANDS = {
+  allowPackage: 'groundcheck.allowPackage',
+  openInstallTerminal: 'groundcheck.openInstallTerminal',
+} as const;
+
+export interface AllowPackageArgs {
+  name: string;
+  uri: string;
+}
+
+export interface InstallTerminalArgs {
+  cwd: string;
+  command: string;
+}
+
+/** What a groundcheck diagnostic carries for its quick fixes. */
+export interface DiagnosticData {
+  version: number;
+  packageName: string;
+  subpath: string;
+  suggestions: string[];
+  latest?: string;
+  manifestPath?: string;
+  dev?: boolean;
+  packageManager?: string;
+}

@@ -1,0 +1,224 @@
+/**
+ * The language server: translates LSP events into core checks and findings into diagnostics.
+ * No analysis lives here.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import {
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { createCore, defaultCacheDir, type Core } from '../core';
+import { CancelledError, nodeFileSystem, type Logger } from '../core/io';
+import { isSupportedDocument } from '../core/extract';
+import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
+import type { CheckResult } from '../core/model';
+import { codeActionsFor } from './codeActions';
+import { toDiagnostic } from './diagnostics';
+import { SERVER_COMMANDS, STATUS_NOTIFICATION, type StatusParams } from './protocol';
+import { isBlockInsertion, ValidationScheduler } from './scheduler';
+
+export interface InitializationOptions {
+  /** The extension's global storage; the standalone server uses an XDG cache dir. */
+  cacheDir?: string;
+  /** False in an untrusted VS Code workspace: the project's .npmrc is ignored. */
+  trusted?: boolean;
+  /** Settings for clients that do not support workspace/configuration. */
+  settings?: unknown;
+  /** Registry request timeout, ms. */
+  timeoutMs?: number;
+}
+
+/** Delay for a block that arrived in one edit: enough to coalesce a burst, far below the debounce. */
+const BLOCK_DELAY_MS = 10;
+
+export function startServer(connection: Connection): void {
+  const logger: Logger = {
+    error: (m) => connection.console.error(m),
+    warn: (m) => connection.console.warn(m),
+    info: (m) => connection.console.info(m),
+    debug: (m) => connection.console.log(m),
+  };
+  let core: Core | undefined;
+  let pullConfiguration = false;
+  let fallbackSettings: GroundcheckSettings = normalizeSettings(undefined);
+  const settingsCache = new Map<string, Promise<GroundcheckSettings>>();
+  const results = new Map<string, CheckResult>();
+  const blockInserted = new Set<string>();
+  let lastCheckMs: number | undefined;
+  let lastStatus = '';
+
+  // Wraps the standard update to notice edits that insert whole blocks.
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number) {
+      if (isBlockInsertion(changes)) blockInserted.add(doc.uri);
+      return TextDocument.update(doc, changes, version);
+    },
+  });
+
+  const getSettings = (uri: string): Promise<GroundcheckSettings> => {
+    if (!pullConfiguration) return Promise.resolve(fallbackSettings);
+    let s = settingsCache.get(uri);
+    if (!s) {
+      s = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'groundcheck' })
+        .then(normalizeSettings, (e: Error) => {
+          logger.warn(`workspace/configuration failed (${e.message}); using defaults`);
+          return fallbackSettings;
+        });
+      settingsCache.set(uri, s);
+    }
+    return s;
+  };
+
+  const sendStatus = (state: StatusParams['state']) => {
+    const all = [...results.values()];
+    const status: StatusParams = {
+      state,
+      findings: all.reduce((n, r) => n + r.findings.filter((f) => f.code !== 'unverified-package').length, 0),
+      unverified: all.reduce((n, r) => n + r.unverified, 0),
+      offline: fallbackSettings.offline,
+      degraded: all.some((r) => r.unverified > 0),
+      lastCheckMs,
+    };
+    const key = JSON.stringify({ ...status, lastCheckMs: undefined });
+    if (key === lastStatus && state === 'idle') return;
+    lastStatus = key;
+    void connection.sendNotification(STATUS_NOTIFICATION, status);
+  };
+
+  const validate = async (uri: string, token: CancellationToken): Promise<void> => {
+    const doc = documents.get(uri);
+    if (!doc || !core) return;
+    const version = doc.version;
+    const settings = await getSettings(uri);
+    if (token.isCancellationRequested) return;
+    sendStatus('checking');
+    try {
+      const filePath = toPath(uri);
+      const result = await core.checker.check({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token);
+      // Publish only for the version that was checked, and only if it is still the newest.
+      if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
+      if (result.skipped && result.skipped !== 'disabled') logger.info(`${uri}: ${result.skipped}`);
+      results.set(uri, result);
+      lastCheckMs = result.timings.totalMs;
+      await connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map((f) => toDiagnostic(f, version)) });
+    } catch (e) {
+      if (!(e instanceof CancelledError)) logger.error(`checking ${uri} failed: ${(e as Error).stack ?? e}`);
+    } finally {
+      if (!scheduler.busy || token.isCancellationRequested) sendStatus('idle');
+    }
+  };
+  const scheduler = new ValidationScheduler(validate);
+
+  const scheduleDocument = async (doc: TextDocument, immediate: boolean) => {
+    if (!isSupportedDocument({ path: toPath(doc.uri), languageId: doc.languageId })) return;
+    const settings = await getSettings(doc.uri);
+    scheduler.schedule(doc.uri, immediate ? BLOCK_DELAY_MS : settings.debounceMs);
+  };
+
+  const revalidateAll = () => {
+    for (const doc of documents.all()) void scheduleDocument(doc, true);
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const init = (params.initializationOptions ?? {}) as InitializationOptions;
+    pullConfiguration = !!params.capabilities.workspace?.configuration;
+    fallbackSettings = normalizeSettings(init.settings);
+    const cacheDir = init.cacheDir ?? defaultCacheDir();
+    core = createCore({ logger, cacheDir, trusted: init.trusted !== false, timeoutMs: init.timeoutMs });
+    logger.info(`groundcheck ${version()} on Node ${process.version}; cache ${cacheDir}; workspace ${init.trusted === false ? 'untrusted: project .npmrc ignored' : 'trusted'}`);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
+      },
+      serverInfo: { name: 'groundcheck', version: version() },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'groundcheck' }).catch(() => undefined);
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    settingsCache.clear();
+    if (!pullConfiguration) fallbackSettings = normalizeSettings((change.settings as { groundcheck?: unknown } | undefined)?.groundcheck);
+    revalidateAll();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    // package.json, tsconfig, .npmrc, lockfiles or node_modules changed
+    core?.checker.invalidate();
+    revalidateAll();
+  });
+
+  documents.onDidOpen((e) => void scheduleDocument(e.document, true));
+  documents.onDidChangeContent((e) => {
+    const immediate = blockInserted.delete(e.document.uri);
+    void scheduleDocument(e.document, immediate);
+  });
+  documents.onDidClose((e) => {
+    scheduler.cancel(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    results.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    sendStatus('idle');
+  });
+
+  connection.onCodeAction((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    return codeActionsFor({ document, diagnostics: params.context.diagnostics, fs: nodeFileSystem, openDocument: (u) => documents.get(u) });
+  });
+
+  connection.onExecuteCommand((params) => {
+    if (params.command === SERVER_COMMANDS.clearCache) {
+      core?.lookup.clear();
+      logger.info('registry cache cleared');
+    }
+    if (params.command === SERVER_COMMANDS.recheck || params.command === SERVER_COMMANDS.clearCache) {
+      core?.checker.invalidate();
+      revalidateAll();
+    }
+  });
+
+  connection.onShutdown(() => {
+    scheduler.dispose();
+    core?.lookup.flush();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function toPath(uri: string): string {
+  const parsed = URI.parse(uri);
+  if (parsed.scheme === 'file') return parsed.fsPath;
+  // untitled and other schemes: a pseudo path with the right extension, resolved from the home dir
+  return path.join(os.homedir(), path.basename(parsed.path) || 'untitled');
+}
+
+/** The extension's version, from the package.json above this file (out/ in a checkout, dist/ bundled). */
+function version(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const manifest = nodeFileSystem.readFile(path.join(dir, 'package.json'));
+    if (manifest === undefined) continue;
+    try {
+      const json = JSON.parse(manifest) as { name?: string; version?: string };
+      if (json.name === 'groundcheck' && json.version) return json.version;
+    } catch {
+      // keep looking
+    }
+  }
+  return 'dev';
+}

@@ -1,0 +1,51 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { extractReferences } from '../../server/src/core/extract';
+import { extractJavaScript } from '../../server/src/core/extract/javascript';
+
+const fixture = path.resolve(__dirname, '../../../test/fixtures/monorepo/packages/app/src/real.ts');
+
+describe('extract (TypeScript parser)', () => {
+  it('finds every kind of static and literal reference with the exact specifier range', () => {
+    const text = fs.readFileSync(fixture, 'utf8');
+    const { references, declaredModules } = extractJavaScript(text, fixture);
+    const kinds = new Set(references.map((r) => r.kind));
+    for (const k of ['import', 'export', 'import-equals', 'require', 'require-resolve', 'dynamic-import', 'import-type']) {
+      assert.ok(kinds.has(k as never), `missing kind ${k}`);
+    }
+    const lines = text.split('\n');
+    for (const ref of references) {
+      const line = lines[ref.range.start.line];
+      assert.strictEqual(line.slice(ref.range.start.character, ref.range.end.character), ref.specifier);
+    }
+    assert.ok(references.some((r) => r.specifier === 'estree' && r.typeOnly && r.kind === 'export'));
+    assert.ok(references.some((r) => r.specifier === 'lodash' && r.kind === 'import-type' && r.typeOnly));
+    assert.deepStrictEqual(declaredModules, ['declared-in-this-file']);
+    // `require(someVariable)` is not a literal: skipped
+    assert.ok(!references.some((r) => r.specifier === 'someVariable'));
+  });
+
+  it('skips a specifier whose string is still open', () => {
+    const { references } = extractJavaScript("import React from 'react';\nimport x from 'reac", 'a.ts');
+    assert.deepStrictEqual(references.map((r) => r.specifier), ['react']);
+  });
+
+  it('recovers references from broken code mid-edit', () => {
+    const { references } = extractJavaScript("import a from 'a-pkg';\nfunction (( {\nconst b = require('b-pkg');\n}}}\nimport { c } from 'c-pkg';", 'x.js');
+    assert.deepStrictEqual(references.map((r) => r.specifier).sort(), ['a-pkg', 'b-pkg', 'c-pkg']);
+  });
+
+  it('handles JSX and template-literal requires', () => {
+    const { references } = extractJavaScript('const x = require(`tpl-pkg`);\nconst el = <div>{import("jsx-pkg")}</div>;', 'a.jsx');
+    assert.deepStrictEqual(references.map((r) => r.specifier), ['tpl-pkg', 'jsx-pkg']);
+  });
+
+  it('refuses binary and huge documents with a reason instead of parsing them', () => {
+    const binary = extractReferences({ path: '/x/a.js', text: 'abc\u0000\u0001' });
+    assert.strictEqual(binary.ok, false);
+    const huge = extractReferences({ path: '/x/a.js', text: 'x'.repeat(3 * 1024 * 1024) });
+    assert.ok(!huge.ok && /limit/.test(huge.reason));
+    assert.strictEqual(extractReferences({ path: '/x/a.py', text: 'import os' }).ok, false);
+  });
+});
