@@ -18,7 +18,8 @@ export function missingPackageMessage(name: string, info: PackageInfo, suggestio
 
 export function undeclaredMessage(name: string, info: PackageInfo, manifest: string): string {
   const latest = info.latest ? ` (latest ${info.latest})` : '';
-  return `'${name}' exists on the npm registry${latest} but is not declared in ${manifest} and not installed.`;
+  const where = info.source === 'snapshot' ? `exists (${info.reason})` : `exists on the npm registry${latest}`;
+  return `'${name}' ${where} but is not declared in ${manifest} and not installed.`;
 }
 
 export function unverifiedMessage(name: string, info: PackageInfo): string {
