@@ -1,0 +1,155 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { LspClient, type Diagnostic } from '../support/lspClient';
+import { Verdaccio } from '../support/verdaccio';
+import { copyFixture, isolatedEnv } from '../support/workspace';
+
+describe('groundcheck-lsp --stdio', function () {
+  this.timeout(60_000);
+  let registry: Verdaccio;
+  let root: string;
+  let client: LspClient;
+  const app = () => path.join(root, 'packages/app/src');
+
+  before(async () => {
+    registry = await Verdaccio.start();
+    await Promise.all([registry.publish('left-pad', '1.3.0'), registry.publish('declared-not-installed', '1.0.0'), registry.publish('lodash', '4.17.21')]);
+    root = copyFixture('monorepo');
+    fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
+    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 150 } });
+  });
+  after(async () => {
+    await client?.stop();
+    await registry?.stop();
+  });
+
+  it('publishes nothing for a file of real imports of every kind', async () => {
+    const file = path.join(app(), 'real.ts');
+    const uri = client.open(file, fs.readFileSync(file, 'utf8'));
+    const published = await client.waitForVersion(uri, 1);
+    assert.deepStrictEqual(published.diagnostics.map((d) => d.message), []);
+  });
+
+  it('publishes missing-package for made-up names and undeclared-dependency for a real undeclared one', async () => {
+    const file = path.join(app(), 'madeup.ts');
+    const text = fs.readFileSync(file, 'utf8');
+    const uri = client.open(file, text);
+    const { diagnostics } = await client.waitForVersion(uri, 1);
+    const lines = text.split('\n');
+    const summary = diagnostics.map((d) => `${d.code} ${lines[d.range.start.line].slice(d.range.start.character, d.range.end.character)}`).sort();
+    assert.deepStrictEqual(summary, [
+      'missing-package @fake-scope-zz/not-a-package',
+      'missing-package axios-retry-plus-ultra',
+      'missing-package fast-json-parser-v2',
+      'missing-package lodahs/merge',
+      'undeclared-dependency left-pad',
+    ]);
+    for (const d of diagnostics) {
+      assert.strictEqual(d.source, 'groundcheck');
+      assert.match(d.codeDescription!.href, new RegExp(`#${d.code}$`));
+    }
+    const missing = diagnostics.find((d) => d.code === 'missing-package')!;
+    assert.strictEqual(missing.severity, 1);
+    assert.ok(missing.message.includes(registry.url), 'names the registry that was asked');
+    assert.strictEqual(diagnostics.find((d) => d.code === 'undeclared-dependency')!.severity, 2);
+  });
+
+  it('offers quick fixes that edit only the package part, add the dependency, install and allow', async () => {
+    const file = path.join(app(), 'madeup.ts');
+    const uri = client.open(file, fs.readFileSync(file, 'utf8'), 'typescript', 7);
+    const { diagnostics } = await client.waitForVersion(uri, 7);
+    const lodahs = diagnostics.find((d) => d.message.startsWith("'lodahs'"))!;
+    const actions = await client.codeActions(uri, [lodahs]);
+    const replace = actions.find((a) => a.title === "Replace with 'lodash'")!;
+    assert.ok(replace.isPreferred);
+    const [edit] = replace.edit!.changes![uri];
+    assert.strictEqual(edit.newText, 'lodash');
+    assert.strictEqual(edit.range.end.character - edit.range.start.character, 'lodahs'.length, 'keeps the /merge subpath');
+    assert.ok(actions.some((a) => a.title === "Allow 'lodahs' in this workspace" && a.command?.command === 'groundcheck.allowPackage'));
+
+    const undeclared = diagnostics.find((d) => d.code === 'undeclared-dependency')!;
+    const fixes = await client.codeActions(uri, [undeclared]);
+    const add = fixes.find((a) => a.title.startsWith("Add 'left-pad'"))!;
+    const manifestUri = Object.keys(add.edit!.changes!)[0];
+    assert.ok(manifestUri.endsWith('/packages/app/package.json'));
+    const manifestText = fs.readFileSync(path.join(root, 'packages/app/package.json'), 'utf8');
+    const applied = applyEdits(manifestText, add.edit!.changes![manifestUri]);
+    assert.strictEqual(JSON.parse(applied).dependencies['left-pad'], '^1.3.0');
+    const install = fixes.find((a) => a.command?.command === 'groundcheck.openInstallTerminal')!;
+    assert.deepStrictEqual(install.command!.arguments, [{ cwd: path.join(root, 'packages/app'), command: 'npm install left-pad' }]);
+  });
+
+  it('drops fixes for diagnostics of a version that has moved on', async () => {
+    const file = path.join(app(), 'madeup.ts');
+    const uri = client.open(file, fs.readFileSync(file, 'utf8'), 'typescript', 1);
+    const { diagnostics } = await client.waitForVersion(uri, 1);
+    client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// edited\n' }]);
+    const actions = await client.codeActions(uri, diagnostics);
+    assert.deepStrictEqual(actions, []);
+  });
+
+  it('after incremental typing, publishes for the newest version only, and never for a half-typed specifier', async () => {
+    const file = path.join(app(), 'typing.ts');
+    const uri = client.open(file, "import React from 'react';\n");
+    await client.waitForVersion(uri, 1);
+    const before = client.published.length;
+    // Type `import z from 'made-up-typed-zz';` one character at a time, as an editor sends it.
+    const typed = "import z from 'made-up-typed-zz';";
+    let version = 1;
+    for (let i = 0; i < typed.length; i++) {
+      version++;
+      client.change(uri, version, [{ range: { start: { line: 1, character: i }, end: { line: 1, character: i } }, text: typed[i] }]);
+    }
+    const final = await client.waitForVersion(uri, version);
+    const after = client.published.slice(before).filter((p) => p.uri === uri);
+    assert.deepStrictEqual(after.map((p) => p.version), [version], 'one publication, for the last version');
+    assert.deepStrictEqual(final.diagnostics.map((d) => d.code), ['missing-package']);
+
+    // An unterminated string is never flagged, however long the user pauses.
+    version++;
+    client.change(uri, version, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: "import q from 'half-typed-made-up" }]);
+    const paused = await client.waitForVersion(uri, version);
+    assert.ok(!paused.diagnostics.some((d) => d.message.includes('half-typed-made-up')));
+  });
+
+  it('checks a block inserted in one edit without waiting for the debounce', async () => {
+    const file = path.join(app(), 'inserted.ts');
+    const uri = client.open(file, '');
+    await client.waitForVersion(uri, 1);
+    await client.changeSettings({ debounceMs: 5000 }); // a debounce the test would notice
+    const block = "import { parse } from 'inserted-made-up-zz';\nimport React from 'react';\n\nexport const x = parse('{}');\n";
+    client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: block }]);
+    const published = await client.waitForVersion(uri, 2, 4000);
+    assert.deepStrictEqual(published.diagnostics.map((d) => d.code), ['missing-package']);
+    client.changeSettings({ debounceMs: 150 });
+  });
+
+  it('applies a changed allowlist without a restart', async () => {
+    const file = path.join(app(), 'allow.ts');
+    const uri = client.open(file, "import a from 'allow-me-made-up-zz';\n");
+    const first = await client.waitForVersion(uri, 1);
+    assert.strictEqual(first.diagnostics.length, 1);
+    const count = client.published.length;
+    client.changeSettings({ debounceMs: 150, allow: ['allow-me-*'] });
+    const next = await client.waitFor((p) => p.uri === uri && client.published.indexOf(p) >= count);
+    assert.deepStrictEqual(next.diagnostics, []);
+    client.changeSettings({ debounceMs: 150 });
+  });
+
+  it('survives binary junk and a huge document without crashing', async () => {
+    const junk = client.open(path.join(app(), 'junk.js'), '\u0000\u0001\u0002import x from "y"', 'javascript');
+    const huge = client.open(path.join(app(), 'huge.js'), 'const a = 1;\n'.repeat(300_000), 'javascript');
+    assert.deepStrictEqual((await client.waitForVersion(junk, 1)).diagnostics, []);
+    assert.deepStrictEqual((await client.waitForVersion(huge, 1)).diagnostics, []);
+    assert.ok(!client.exited);
+  });
+});
+
+function applyEdits(text: string, edits: { range: Diagnostic['range']; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+}

@@ -1,0 +1,42 @@
+/** A loopback HTTP server the tests control: it stalls, fails or answers as told. */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
+export type Behaviour = 'stall' | '500' | 'malformed' | { status: number; body: string };
+
+export class FaultyRegistry {
+  readonly requests: string[] = [];
+  private readonly sockets = new Set<import('net').Socket>();
+  private constructor(private readonly server: http.Server, readonly url: string) {}
+
+  static async start(behaviour: () => Behaviour): Promise<FaultyRegistry> {
+    let self: FaultyRegistry | undefined;
+    const server = http.createServer((req, res) => {
+      self?.requests.push(decodeURIComponent(req.url ?? ''));
+      const b = behaviour();
+      if (b === 'stall') return; // never answers; the client's timeout must fire
+      if (b === '500') {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":"internal"}');
+      } else if (b === 'malformed') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"name": "x", "versions": {');
+      } else {
+        res.writeHead(b.status, { 'content-type': 'application/json' });
+        res.end(b.body);
+      }
+    });
+    server.on('connection', (s) => {
+      self?.sockets.add(s);
+      s.on('close', () => self?.sockets.delete(s));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    self = new FaultyRegistry(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    return self;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((r) => this.server.close(r));
+  }
+}

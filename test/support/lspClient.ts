@@ -1,0 +1,139 @@
+/**
+ * Speaks JSON-RPC to `groundcheck-lsp --stdio` as an editor does. Used by the LSP integration
+ * tests, the benchmark and the demo, so all three exercise the same server binary.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+
+export const SERVER_BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'groundcheck-lsp.js');
+
+export interface Diagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity?: number;
+  code?: string;
+  source?: string;
+  message: string;
+  codeDescription?: { href: string };
+  data?: unknown;
+}
+
+export interface Published {
+  uri: string;
+  version?: number;
+  diagnostics: Diagnostic[];
+  at: number;
+}
+
+export interface StartOptions {
+  rootDir: string;
+  env?: NodeJS.ProcessEnv;
+  settings?: Record<string, unknown>;
+  initializationOptions?: Record<string, unknown>;
+}
+
+export class LspClient {
+  readonly published: Published[] = [];
+  readonly logs: string[] = [];
+  readonly statuses: unknown[] = [];
+  settings: Record<string, unknown>;
+  private waiters: { test: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
+  private exitCode: number | null = null;
+
+  private constructor(readonly child: ChildProcess, readonly connection: MessageConnection, settings: Record<string, unknown>) {
+    this.settings = settings;
+  }
+
+  static async start(o: StartOptions): Promise<LspClient> {
+    const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { cwd: o.rootDir, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LspClient(child, connection, o.settings ?? {});
+    child.on('exit', (code) => (client.exitCode = code));
+    child.stderr!.on('data', (d: Buffer) => client.logs.push(d.toString()));
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map((item) => (item.section === 'groundcheck' ? client.settings : null)),
+    );
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
+    connection.onNotification('groundcheck/status', (p: unknown) => client.statuses.push(p));
+    connection.onNotification('textDocument/publishDiagnostics', (p: Omit<Published, 'at'>) => {
+      const entry = { ...p, at: performance.now() };
+      client.published.push(entry);
+      client.waiters = client.waiters.filter((w) => (w.test(entry) ? (w.resolve(entry), false) : true));
+    });
+    connection.listen();
+    const rootUri = pathToUri(o.rootDir);
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: path.basename(o.rootDir) }],
+      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      initializationOptions: o.initializationOptions ?? {},
+    });
+    await connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  open(file: string, text: string, languageId = 'typescript', version = 1): string {
+    const uri = pathToUri(file);
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+    return uri;
+  }
+
+  change(uri: string, version: number, changes: { range?: Diagnostic['range']; text: string }[]): void {
+    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  close(uri: string): void {
+    void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Resolves with the first publication (already received or future) that passes `test`. */
+  waitFor(test: (p: Published) => boolean, timeoutMs = 15_000, includePast = true): Promise<Published> {
+    const past = includePast ? this.published.find(test) : undefined;
+    if (past) return Promise.resolve(past);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching publishDiagnostics within ${timeoutMs} ms; logs:\n${this.logs.join('\n')}`)), timeoutMs);
+      this.waiters.push({ test, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+    });
+  }
+
+  waitForVersion(uri: string, version: number, timeoutMs?: number): Promise<Published> {
+    return this.waitFor((p) => p.uri === uri && p.version === version, timeoutMs);
+  }
+
+  codeActions(uri: string, diagnostics: Diagnostic[]): Promise<{ title: string; edit?: { changes?: Record<string, { range: Diagnostic['range']; newText: string }[]>; documentChanges?: unknown[] }; command?: { command: string; arguments?: unknown[] }; isPreferred?: boolean }[]> {
+    return this.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics } });
+  }
+
+  changeSettings(settings: Record<string, unknown>): void {
+    this.settings = settings;
+    void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  }
+
+  get exited(): boolean {
+    return this.exitCode !== null;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      void this.connection.sendNotification('exit');
+    } catch {
+      // the server may already be gone; it is killed below either way
+    }
+    this.connection.dispose();
+    this.child.kill();
+  }
+}
+
+export function pathToUri(p: string): string {
+  return URI.file(p).toString();
+}
