@@ -12,7 +12,8 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 
-export const SERVER_BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'groundcheck-lsp.js');
+/** The server under test: the tsc build by default, or another build (the bundle) via GROUNDCHECK_SERVER. */
+export const SERVER_BIN = process.env.GROUNDCHECK_SERVER ?? path.resolve(__dirname, '..', '..', '..', 'bin', 'groundcheck-lsp.js');
 
 export interface Diagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };

@@ -1,0 +1,107 @@
+/**
+ * The VS Code client: starts the language server, shows its status, and runs the few commands
+ * that touch the editor itself (settings, terminals). No analysis happens here.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CLIENT_COMMANDS, SERVER_COMMANDS, STATUS_NOTIFICATION, type AllowPackageArgs, type InstallTerminalArgs, type StatusParams } from '../../server/src/lsp/protocol';
+
+const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
+
+let client: LanguageClient | undefined;
+let status: vscode.StatusBarItem;
+let log: vscode.LogOutputChannel;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  log = vscode.window.createOutputChannel('Groundcheck', { log: true });
+  status = vscode.window.createStatusBarItem('groundcheck.status', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'Groundcheck';
+  status.command = 'groundcheck.showOutput';
+  context.subscriptions.push(log, status);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('groundcheck.recheck', () => client?.sendRequest('workspace/executeCommand', { command: SERVER_COMMANDS.recheck })),
+    vscode.commands.registerCommand('groundcheck.clearCache', () => client?.sendRequest('workspace/executeCommand', { command: SERVER_COMMANDS.clearCache })),
+    vscode.commands.registerCommand('groundcheck.showOutput', () => log.show()),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.allowPackage, allowPackage),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.openInstallTerminal, openInstallTerminal),
+    // Trust changes what the server may read (.npmrc of the workspace): restart it with the new mode.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context)),
+  );
+  await start(context);
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const trusted = vscode.workspace.isTrusted;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    synchronize: {
+      // The server re-reads project facts when these change.
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/{package.json,tsconfig*.json,jsconfig*.json,.npmrc,pnpm-workspace.yaml,lerna.json,*.d.ts}'),
+        vscode.workspace.createFileSystemWatcher('**/{package-lock.json,yarn.lock,pnpm-lock.yaml,bun.lock,bun.lockb}'),
+      ],
+    },
+    initializationOptions: { cacheDir: context.globalStorageUri.fsPath, trusted },
+    outputChannel: log,
+    traceOutputChannel: log,
+  };
+  client = new LanguageClient('groundcheck', 'Groundcheck', serverOptions, clientOptions);
+  client.onNotification(STATUS_NOTIFICATION, (s: StatusParams) => showStatus(s, trusted));
+  showStatus({ state: 'checking', findings: 0, unverified: 0, offline: false, degraded: false }, trusted);
+  status.show();
+  await client.start();
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await client?.stop();
+  await start(context);
+}
+
+function showStatus(s: StatusParams, trusted: boolean): void {
+  const offline = vscode.workspace.getConfiguration('groundcheck').get<boolean>('offline') === true;
+  if (s.state === 'checking') {
+    status.text = '$(sync~spin) Groundcheck';
+    status.tooltip = 'Checking imports against the registry';
+  } else if (offline) {
+    status.text = `$(cloud-offline) Groundcheck: offline`;
+    status.tooltip = `Offline: ${s.unverified} import(s) could not be verified`;
+  } else if (s.degraded) {
+    status.text = `$(warning) Groundcheck: ${s.unverified} unverified`;
+    status.tooltip = 'The registry did not answer for some names; they are reported as unverified, never as missing.';
+  } else {
+    status.text = s.findings > 0 ? `$(error) Groundcheck: ${s.findings}` : '$(check) Groundcheck';
+    status.tooltip = `${s.findings} finding(s) in open files${s.lastCheckMs !== undefined ? `; last check ${s.lastCheckMs} ms` : ''}`;
+  }
+  if (!trusted) status.tooltip += ' (restricted mode: the workspace .npmrc is ignored)';
+}
+
+async function allowPackage(args: AllowPackageArgs): Promise<void> {
+  const scope = args.uri ? vscode.Uri.parse(args.uri) : undefined;
+  const config = vscode.workspace.getConfiguration('groundcheck', scope);
+  const current = config.inspect<string[]>('allow')?.workspaceValue ?? [];
+  if (current.includes(args.name)) return;
+  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('allow', [...current, args.name], target);
+  log.info(`allowed '${args.name}' in workspace settings`);
+}
+
+function openInstallTerminal(args: InstallTerminalArgs): void {
+  const terminal = vscode.window.createTerminal({ name: 'Groundcheck: install', cwd: args.cwd });
+  terminal.show();
+  // Typed, not run: installing runs the package's scripts, which is the user's decision.
+  terminal.sendText(args.command, false);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,27 @@
+// Bundles the client and the server for the .vsix with esbuild; tests use the tsc output in out/.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: true, logLevel: 'warning', minifySyntax: true,
+  // ESM-only dependencies (fdir under tinyglobby) read import.meta.url; give them this file's URL.
+  // jsonc-parser's UMD build hides its requires from bundlers; its ESM build does not.
+  mainFields: ['module', 'main'],
+  define: { 'import.meta.url': '__groundcheckImportMetaUrl' },
+  banner: { js: "const __groundcheckImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+async function main() {
+  await Promise.all([
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/client.js'), external: ['vscode'] }),
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck-lsp.ts')], outfile: path.join(root, 'dist/server.js'), external: ['node-gyp/*'] }),
+  ]);
+  fs.mkdirSync(path.join(root, 'dist/data'), { recursive: true });
+  for (const f of fs.readdirSync(path.join(root, 'server/data'))) fs.copyFileSync(path.join(root, 'server/data', f), path.join(root, 'dist/data', f));
+  console.log('bundled dist/client.js and dist/server.js');
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
