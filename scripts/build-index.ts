@@ -1,7 +1,8 @@
 /**
  * Builds the compact popularity index shipped with the extension from the registry snapshot in
  * ../shared/data/npm-popular.tsv (name, monthly downloads). Output: server/data/npm-popular.idx.gz,
- * one line per package, most downloaded first: `name<TAB>bucket` where bucket = round(10*log10(downloads)).
+ * one line per package sorted by name (JavaScript string order, so the loader can binary-search the
+ * text as is): `name<TAB>bucket` where bucket = round(10*log10(downloads)).
  * Run: npm run index (only when the snapshot changes; the output is committed).
  */
 import * as fs from 'fs';
@@ -19,7 +20,8 @@ const rows = fs
   .map((line) => line.split('\t'))
   .filter((cols) => cols.length >= 2 && cols[0] && Number(cols[1]) > 0)
   .map(([name, downloads]) => ({ name: name.trim(), bucket: Math.round(10 * Math.log10(Number(downloads))) }))
-  .sort((a, b) => b.bucket - a.bucket || (a.name < b.name ? -1 : 1));
+  .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  .filter((r, i, all) => i === 0 || r.name !== all[i - 1].name);
 
 const body = rows.map((r) => `${r.name}\t${r.bucket}`).join('\n') + '\n';
 const snapshotDate = process.env.SNAPSHOT_DATE ?? '2026-11';

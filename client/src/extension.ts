@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { CLIENT_COMMANDS, SERVER_COMMANDS, STATUS_NOTIFICATION, type AllowPackageArgs, type InstallTerminalArgs, type StatusParams } from '../../server/src/lsp/protocol';
+import { CLIENT_COMMANDS, SERVER_COMMANDS, SERVER_NODE_ARGS, STATUS_NOTIFICATION, type AllowPackageArgs, type InstallTerminalArgs, type StatusParams } from '../../server/src/lsp/protocol';
 
 const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
 
@@ -35,8 +35,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 async function start(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_ARGS } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_ARGS, '--nolazy', '--inspect=6019'] } },
   };
   const trusted = vscode.workspace.isTrusted;
   const clientOptions: LanguageClientOptions = {

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
+import { SERVER_NODE_ARGS } from '../../server/src/lsp/protocol';
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -40,6 +41,8 @@ export interface StartOptions {
 }
 
 export class LspClient {
+  /** Every client started in this process, for post-mortem logs. */
+  static readonly started: LspClient[] = [];
   readonly published: Published[] = [];
   readonly logs: string[] = [];
   readonly statuses: unknown[] = [];
@@ -52,10 +55,14 @@ export class LspClient {
   }
 
   static async start(o: StartOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { cwd: o.rootDir, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_BIN, '--stdio'], { cwd: o.rootDir, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, o.settings ?? {});
-    child.on('exit', (code) => (client.exitCode = code));
+    LspClient.started.push(client);
+    child.on('exit', (code, signal) => (client.exitCode = code ?? (signal ? 128 : 0)));
+    // A server that died must fail the test through its assertions, not crash the runner with EPIPE.
+    child.stdin!.on('error', (e) => client.logs.push(`stdin: ${e.message}`));
+    connection.onError(([e]) => client.logs.push(`connection: ${e.message}`));
     child.stderr!.on('data', (d: Buffer) => client.logs.push(d.toString()));
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'groundcheck' ? client.settings : null)),
@@ -122,16 +129,21 @@ export class LspClient {
     return this.exitCode !== null;
   }
 
+  /** shutdown + exit as an editor does; the process is killed if it does not leave within 2 s. */
   async stop(): Promise<void> {
-    if (this.exited) return;
-    try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
-    } catch {
-      // the server may already be gone; it is killed below either way
+    if (!this.exited) {
+      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+      const bound = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+      try {
+        await Promise.race([this.connection.sendRequest('shutdown'), bound(2000)]);
+        await this.connection.sendNotification('exit');
+      } catch {
+        // the server may already be gone; it is killed below either way
+      }
+      await Promise.race([exited, bound(2000)]);
+      if (!this.exited) this.child.kill();
     }
     this.connection.dispose();
-    this.child.kill();
   }
 }
 

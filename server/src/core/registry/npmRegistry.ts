@@ -3,7 +3,7 @@
  * registry and auth keys of .npmrc. Only metadata is fetched (the abbreviated "corgi" document);
  * no tarball is downloaded and nothing is executed.
  */
-import pacote = require('pacote');
+import type * as Pacote from 'pacote';
 import type { PackageInfo } from '../model';
 import type { Clock } from '../io';
 import type { NpmConfig } from './npmrc';
@@ -35,6 +35,8 @@ export class NpmRegistryClient implements RegistryClient {
       timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), this.options.timeoutMs);
     });
     try {
+      // Loaded on the first network lookup: a session served from the disk cache never pays for it.
+      const pacote = require('pacote') as typeof Pacote;
       const packument = await Promise.race([
         pacote.packument(name, {
           ...config.options,
@@ -45,7 +47,7 @@ export class NpmRegistryClient implements RegistryClient {
           fetchRetryMintimeout: 100,
           fetchRetryMaxtimeout: 500,
           cache: this.options.httpCacheDir,
-        } as pacote.Options),
+        } as Pacote.Options),
         timeout,
       ]);
       return interpretPackument(packument as unknown as Packument, base);

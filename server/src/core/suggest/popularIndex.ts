@@ -2,12 +2,15 @@
  * The bundled popularity index (see scripts/build-index.ts): which real names are close to a
  * made-up one, and whether a name was known to exist on the snapshot's day. Loaded lazily: the
  * first missing name pays ~100 ms, a session without any pays nothing.
+ *
+ * Memory matters (the server's budget is 150 MB): the decompressed text is kept as one string and
+ * indexed with typed arrays, rather than as 180,000 separate strings in Maps.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import type { Snapshot } from '../registry/lookup';
 import { LRUCache } from 'lru-cache';
+import type { Snapshot } from '../registry/lookup';
 import { boundedDistance, charMask, popcount } from './distance';
 
 /** The index sits in server/data in a checkout and in dist/data beside the bundled server. */
@@ -21,16 +24,25 @@ export function defaultIndexPath(file = 'npm-popular.idx.gz'): string {
 
 interface Loaded {
   date: string;
-  /** Popularity bucket (10*log10 monthly downloads) by name. */
-  bucket: Map<string, number>;
-  /** Lower-cased names grouped by length, for the length filter, with their character masks. */
-  byLength: Map<number, { names: string[]; lower: string[]; masks: number[] }>;
+  /** `name\tbucket\n` lines, sorted by name. */
+  text: string;
+  /** Start of each line in `text`; one extra entry marks the end. */
+  lineStart: Int32Array;
+  /** Offset of the tab in each line (= end of the name). */
+  nameEnd: Int32Array;
+  /** Character-class mask of each lower-cased name, for the distance lower bound. */
+  masks: Int32Array;
+  /** Line numbers ordered by name length, and where each length starts in that order. */
+  byLength: Int32Array;
+  lengthStart: Int32Array;
 }
 
 export interface Suggestion {
   name: string;
   distance: number;
 }
+
+const MAX_NAME = 214; // npm's limit
 
 export class PopularIndex implements Snapshot {
   private loaded: Loaded | undefined;
@@ -42,26 +54,41 @@ export class PopularIndex implements Snapshot {
   private load(): Loaded | undefined {
     if (this.loaded || this.failed) return this.loaded;
     try {
-      const text = zlib.gunzipSync(fs.readFileSync(this.file)).toString('utf8');
-      const lines = text.split('\n');
-      const date = /snapshot ([\d-]+)/.exec(lines[0])?.[1] ?? 'unknown';
-      const bucket = new Map<string, number>();
-      const byLength: Loaded['byLength'] = new Map();
-      for (const line of lines) {
-        if (!line || line.startsWith('#')) continue;
-        const tab = line.indexOf('\t');
-        const name = line.slice(0, tab);
-        bucket.set(name, Number(line.slice(tab + 1)));
-        let group = byLength.get(name.length);
-        if (!group) byLength.set(name.length, (group = { names: [], lower: [], masks: [] }));
-        const lower = name.toLowerCase();
-        group.names.push(name);
-        group.lower.push(lower);
-        group.masks.push(charMask(lower));
+      const raw = zlib.gunzipSync(fs.readFileSync(this.file)).toString('utf8');
+      const headerEnd = raw.startsWith('#') ? raw.indexOf('\n') + 1 : 0;
+      const date = /snapshot ([\d-]+)/.exec(raw.slice(0, headerEnd))?.[1] ?? 'unknown';
+      const text = raw.slice(headerEnd);
+      let lines = 0;
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+      const lineStart = new Int32Array(lines + 1);
+      const nameEnd = new Int32Array(lines);
+      const masks = new Int32Array(lines);
+      const lengthCount = new Int32Array(MAX_NAME + 2);
+      let line = 0;
+      let start = 0;
+      for (let i = 0; i < text.length && line < lines; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 9) nameEnd[line] = i;
+        else if (c === 10) {
+          lineStart[line] = start;
+          const len = Math.min(MAX_NAME + 1, nameEnd[line] - start);
+          lengthCount[len]++;
+          let m = 0;
+          for (let j = start; j < nameEnd[line]; j++) m |= 1 << (lowerCode(text.charCodeAt(j)) % 32);
+          masks[line] = m;
+          start = i + 1;
+          line++;
+        }
       }
-      this.loaded = { date, bucket, byLength };
+      lineStart[lines] = text.length;
+      const lengthStart = new Int32Array(MAX_NAME + 3);
+      for (let len = 0; len <= MAX_NAME + 1; len++) lengthStart[len + 1] = lengthStart[len] + lengthCount[len];
+      const fill = lengthStart.slice();
+      const byLength = new Int32Array(lines);
+      for (let l = 0; l < lines; l++) byLength[fill[Math.min(MAX_NAME + 1, nameEnd[l] - lineStart[l])]++] = l;
+      this.loaded = { date, text, lineStart, nameEnd, masks, byLength, lengthStart };
     } catch {
-      this.failed = true; // no index: no suggestions, never a crash
+      this.failed = true; // no index: no suggestions and no offline answers, never a crash
     }
     return this.loaded;
   }
@@ -70,14 +97,37 @@ export class PopularIndex implements Snapshot {
     return this.load()?.date ?? 'unknown';
   }
 
+  private nameAt(idx: Loaded, line: number): string {
+    return idx.text.slice(idx.lineStart[line], idx.nameEnd[line]);
+  }
+
+  private find(name: string): number {
+    const idx = this.load();
+    if (!idx) return -1;
+    let lo = 0;
+    let hi = idx.nameEnd.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const candidate = this.nameAt(idx, mid);
+      if (candidate === name) return mid;
+      if (candidate < name) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   has(name: string): boolean {
-    return this.load()?.bucket.has(name) ?? false;
+    return this.find(name) >= 0;
+  }
+
+  private bucket(idx: Loaded, line: number): number {
+    return Number(idx.text.slice(idx.nameEnd[line] + 1, idx.lineStart[line + 1] - 1));
   }
 
   /** Monthly downloads on the snapshot's day (approximate), 0 when unknown. */
   downloads(name: string): number {
-    const b = this.load()?.bucket.get(name);
-    return b === undefined ? 0 : Math.round(10 ** (b / 10));
+    const line = this.find(name);
+    return line < 0 ? 0 : Math.round(10 ** (this.bucket(this.loaded!, line) / 10));
   }
 
   /**
@@ -102,20 +152,23 @@ export class PopularIndex implements Snapshot {
     const mask = charMask(lower);
     const maxDistance = Math.max(1, Math.min(4, Math.floor(lower.length / 4)));
     const scored: { name: string; distance: number; score: number }[] = [];
-    for (let len = lower.length - maxDistance; len <= lower.length + maxDistance; len++) {
-      const group = idx.byLength.get(len);
-      if (!group) continue;
-      for (let i = 0; i < group.names.length; i++) {
-        if (popcount(mask ^ group.masks[i]) > 2 * maxDistance) continue;
-        const candidate = group.names[i];
-        if (candidate === name) continue;
-        const d = boundedDistance(lower, group.lower[i], maxDistance);
-        if (d > maxDistance) continue;
-        const popularity = Math.min(1.5, Math.max(0, ((idx.bucket.get(candidate) ?? 30) - 30) / 40));
-        scored.push({ name: candidate, distance: d, score: d - popularity });
-      }
+    const from = Math.max(0, lower.length - maxDistance);
+    const to = Math.min(MAX_NAME + 1, lower.length + maxDistance);
+    for (let k = idx.lengthStart[from]; k < idx.lengthStart[to + 1]; k++) {
+      const line = idx.byLength[k];
+      if (popcount(mask ^ idx.masks[line]) > 2 * maxDistance) continue;
+      const candidate = this.nameAt(idx, line);
+      if (candidate === name) continue;
+      const d = boundedDistance(lower, candidate.toLowerCase(), maxDistance);
+      if (d > maxDistance) continue;
+      const popularity = Math.min(1.5, Math.max(0, (this.bucket(idx, line) - 30) / 40));
+      scored.push({ name: candidate, distance: d, score: d - popularity });
     }
     scored.sort((a, b) => a.score - b.score || a.distance - b.distance || (a.name < b.name ? -1 : 1));
     return scored.slice(0, limit).map(({ name: n, distance }) => ({ name: n, distance }));
   }
+}
+
+function lowerCode(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
 }

@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: latency and memory of the language server, measured over LSP as an editor sees
+ * it, against Verdaccio on loopback. Prints a markdown table. Targets (issue 2): warm p95 within
+ * 30 ms beyond the debounce; cold within 1 s for 60 distinct unknown names; RSS under 150 MB
+ * after opening 200 files.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LspClient } from '../test/support/lspClient';
+import { Verdaccio } from '../test/support/verdaccio';
+import { isolatedEnv } from '../test/support/workspace';
+
+const DEBOUNCE_MS = 300;
+const IMPORTS = 60;
+const LINES = 2000;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** 60 imports of distinct names (half published, half made up) and filler code up to 2,000 lines. */
+function importBlock(run: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < IMPORTS; i++) {
+    const name = i % 2 === 0 ? `bench-real-${i}` : `bench-made-up-${run}-${i}`;
+    lines.push(`import * as m${i} from '${name}';`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function filler(lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; out.length < lines; i++) {
+    out.push(`export function f${i}(a: number, b: string): string {`, `  // comment ${i}`, `  return b.repeat(a) + String(${i});`, `}`, '');
+  }
+  return out.slice(0, lines).join('\n') + '\n';
+}
+
+function makeProject(registryUrl: string): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-')));
+  const deps: Record<string, string> = {};
+  for (let i = 0; i < IMPORTS; i += 2) deps[`bench-real-${i}`] = '^1.0.0';
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench', dependencies: deps }, null, 2));
+  fs.writeFileSync(path.join(dir, '.npmrc'), `registry=${registryUrl}\n`);
+  fs.mkdirSync(path.join(dir, 'src'));
+  return dir;
+}
+
+async function timeChange(client: LspClient, uri: string, version: number, change: Parameters<LspClient['change']>[2]): Promise<number> {
+  const t0 = performance.now();
+  client.change(uri, version, change);
+  const p = await client.waitForVersion(uri, version, 30_000);
+  return p.at - t0;
+}
+
+async function main(): Promise<void> {
+  const registry = await Verdaccio.start();
+  const rows: [string, string, string][] = [];
+  try {
+    for (let i = 0; i < IMPORTS; i += 2) await registry.publish(`bench-real-${i}`, '1.0.0');
+
+    // Cold: a fresh server and an empty cache each run; the 60 imports arrive as one block.
+    const cold: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const dir = makeProject(registry.url);
+      const file = path.join(dir, 'src', 'main.ts');
+      const client = await LspClient.start({ rootDir: dir, env: isolatedEnv(dir), settings: { debounceMs: DEBOUNCE_MS } });
+      const uri = client.open(file, filler(LINES - IMPORTS));
+      await client.waitForVersion(uri, 1);
+      cold.push(await timeChange(client, uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: importBlock(`r${run}`) }]));
+      const last = client.published.at(-1)!;
+      if (last.diagnostics.length !== IMPORTS / 2) throw new Error(`expected ${IMPORTS / 2} findings, got ${last.diagnostics.length}`);
+      await client.stop();
+    }
+    rows.push(['cold: 60 new imports inserted as a block -> diagnostics (60 registry lookups on loopback)', `median ${percentile(cold, 50).toFixed(0)} ms, p95 ${percentile(cold, 95).toFixed(0)} ms`, '< 1000 ms']);
+
+    // Warm: typing one character at a time in a comment; every name is cached.
+    const dir = makeProject(registry.url);
+    const env = isolatedEnv(dir);
+    const file = path.join(dir, 'src', 'main.ts');
+    const text = importBlock('warm') + filler(LINES - IMPORTS);
+    const client = await LspClient.start({ rootDir: dir, env, settings: { debounceMs: DEBOUNCE_MS } });
+    const uri = client.open(file, text);
+    await client.waitForVersion(uri, 1, 30_000);
+    const warm: number[] = [];
+    for (let v = 2; v < 32; v++) {
+      const line = IMPORTS + 1; // `  // comment 0`
+      warm.push((await timeChange(client, uri, v, [{ range: { start: { line, character: 4 }, end: { line, character: 4 } }, text: 'x' }])) - DEBOUNCE_MS);
+    }
+    rows.push([`warm: one keystroke -> diagnostics, beyond the ${DEBOUNCE_MS} ms debounce (2,000 lines, 60 imports)`, `median ${percentile(warm, 50).toFixed(1)} ms, p95 ${percentile(warm, 95).toFixed(1)} ms`, 'p95 < 30 ms']);
+    await openMany(client, dir, text, 'this session asked the registry');
+    await client.stop();
+
+    // The usual start of a day: a new server over the disk cache the previous one left.
+    const restarted = await LspClient.start({ rootDir: dir, env, settings: { debounceMs: DEBOUNCE_MS } });
+    await openMany(restarted, dir, text, 'restarted over the disk cache');
+    await restarted.stop();
+
+    async function openMany(c: LspClient, root: string, body: string, label: string): Promise<void> {
+      const pid = c.child.pid!;
+      const first = c.open(path.join(root, 'src', 'first.ts'), body);
+      await c.waitForVersion(first, 1, 30_000);
+      const base = rssMb(pid);
+      const uris: string[] = [];
+      for (let i = 0; i < 200; i++) uris.push(c.open(path.join(root, 'src', `file${i}.ts`), body));
+      for (const u of uris) await c.waitForVersion(u, 1, 60_000);
+      const after = rssMb(pid);
+      rows.push([`server RSS, 1 file open (${label})`, `${base.rss.toFixed(0)} MB`, '']);
+      rows.push([`server RSS, 200 files of 2,000 lines open (${label})`, `${after.rss.toFixed(0)} MB (peak ${after.peak.toFixed(0)} MB)`, '< 150 MB']);
+    }
+  } finally {
+    await registry.stop();
+  }
+  console.log(`\nGroundcheck bench (${os.cpus().length} cores, Node ${process.version})\n`);
+  console.log('| measure | result | target |\n|---|---|---|');
+  for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  for (const c of LspClient.started) if (c.exited) console.error(`server log:\n${c.logs.join('\n')}`);
+  process.exit(1);
+});
