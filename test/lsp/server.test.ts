@@ -1,11 +1,17 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LspClient, type Diagnostic } from '../support/lspClient';
+import { BUNDLED_SERVER, LspClient, SERVER_BIN, type Diagnostic } from '../support/lspClient';
 import { Verdaccio } from '../support/verdaccio';
+import { FaultyRegistry } from '../support/faultyRegistry';
 import { copyFixture, isolatedEnv } from '../support/workspace';
 
-describe('groundcheck-lsp --stdio', function () {
+const SERVERS: [string, string][] = [
+  ['tsc build', SERVER_BIN],
+  ['bundled dist/server.js', BUNDLED_SERVER],
+];
+
+for (const [label, serverBin] of SERVERS) describe(`groundcheck-lsp --stdio (${label})`, function () {
   this.timeout(60_000);
   let registry: Verdaccio;
   let root: string;
@@ -17,7 +23,8 @@ describe('groundcheck-lsp --stdio', function () {
     await Promise.all([registry.publish('left-pad', '1.3.0'), registry.publish('declared-not-installed', '1.0.0'), registry.publish('lodash', '4.17.21')]);
     root = copyFixture('monorepo');
     fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
-    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 150 } });
+    assert.ok(fs.existsSync(serverBin), `${serverBin} is missing: run npm run build`);
+    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 150 }, serverBin });
   });
   after(async () => {
     await client?.stop();
@@ -153,3 +160,28 @@ function applyEdits(text: string, edits: { range: Diagnostic['range']; newText: 
     .sort((a, b) => offset(b.range.start) - offset(a.range.start))
     .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
 }
+
+describe('groundcheck-lsp --stdio with a failing registry', function () {
+  this.timeout(30_000);
+
+  it('publishes unverified hints, never missing-package, and reports a degraded status', async () => {
+    const registry = await FaultyRegistry.start(() => '500');
+    const root = copyFixture('monorepo');
+    fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
+    const client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 50 } });
+    try {
+      const file = path.join(root, 'packages/app/src/madeup.ts');
+      const uri = client.open(file, fs.readFileSync(file, 'utf8'));
+      const { diagnostics } = await client.waitForVersion(uri, 1);
+      assert.ok(!diagnostics.some((d) => d.code === 'missing-package'));
+      const unverified = diagnostics.filter((d) => d.code === 'unverified-package');
+      assert.strictEqual(unverified.length, 4);
+      assert.ok(unverified.every((d) => d.severity === 4 && /HTTP 500/.test(d.message)));
+      const idle = await client.waitForStatus<{ degraded: boolean; unverified: number; state: string }>((s) => s.state === 'idle');
+      assert.deepStrictEqual([idle.degraded, idle.unverified], [true, 4]);
+    } finally {
+      await client.stop();
+      await registry.stop();
+    }
+  });
+});

@@ -16,6 +16,9 @@ import {
 /** The server under test: the tsc build by default, or another build (the bundle) via GROUNDCHECK_SERVER. */
 export const SERVER_BIN = process.env.GROUNDCHECK_SERVER ?? path.resolve(__dirname, '..', '..', '..', 'bin', 'groundcheck-lsp.js');
 
+/** The bundled server that ships in the .vsix (built by `npm run build`). */
+export const BUNDLED_SERVER = path.resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
+
 export interface Diagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
   severity?: number;
@@ -38,6 +41,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   settings?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
+  /** Server entry point; SERVER_BIN by default. */
+  serverBin?: string;
 }
 
 export class LspClient {
@@ -48,6 +53,7 @@ export class LspClient {
   readonly statuses: unknown[] = [];
   settings: Record<string, unknown>;
   private waiters: { test: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
+  private statusWaiters: { test: (s: unknown) => boolean; resolve: (s: unknown) => void }[] = [];
   private exitCode: number | null = null;
 
   private constructor(readonly child: ChildProcess, readonly connection: MessageConnection, settings: Record<string, unknown>) {
@@ -55,7 +61,7 @@ export class LspClient {
   }
 
   static async start(o: StartOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_BIN, '--stdio'], { cwd: o.rootDir, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, o.serverBin ?? SERVER_BIN, '--stdio'], { cwd: o.rootDir, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, o.settings ?? {});
     LspClient.started.push(client);
@@ -69,7 +75,10 @@ export class LspClient {
     );
     connection.onRequest('client/registerCapability', () => null);
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
-    connection.onNotification('groundcheck/status', (p: unknown) => client.statuses.push(p));
+    connection.onNotification('groundcheck/status', (p: unknown) => {
+      client.statuses.push(p);
+      client.statusWaiters = client.statusWaiters.filter((w) => (w.test(p) ? (w.resolve(p), false) : true));
+    });
     connection.onNotification('textDocument/publishDiagnostics', (p: Omit<Published, 'at'>) => {
       const entry = { ...p, at: performance.now() };
       client.published.push(entry);
@@ -109,6 +118,16 @@ export class LspClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching publishDiagnostics within ${timeoutMs} ms; logs:\n${this.logs.join('\n')}`)), timeoutMs);
       this.waiters.push({ test, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+    });
+  }
+
+  /** Resolves with the first status notification (already received or future) that passes `test`. */
+  waitForStatus<T>(test: (s: T) => boolean, timeoutMs = 15_000): Promise<T> {
+    const past = this.statuses.find((s) => test(s as T));
+    if (past) return Promise.resolve(past as T);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching status within ${timeoutMs} ms`)), timeoutMs);
+      this.statusWaiters.push({ test: (s) => test(s as T), resolve: (s) => (clearTimeout(timer), resolve(s as T)) });
     });
   }
 

@@ -9,7 +9,11 @@ export class ValidationScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, CancellationTokenSource>();
 
-  constructor(private readonly run: (uri: string, token: CancellationTokenSource['token']) => Promise<void>) {}
+  constructor(
+    private readonly run: (uri: string, token: CancellationTokenSource['token']) => Promise<void>,
+    /** Called when the last pending or running check has finished. */
+    private readonly onIdle: () => void = () => {},
+  ) {}
 
   schedule(uri: string, delayMs: number): void {
     this.cancel(uri);
@@ -20,6 +24,7 @@ export class ValidationScheduler {
       this.run(uri, source.token).finally(() => {
         if (this.running.get(uri) === source) this.running.delete(uri);
         source.dispose();
+        if (!this.busy) this.onIdle();
       });
     }, delayMs);
     this.timers.set(uri, timer);

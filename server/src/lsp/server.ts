@@ -113,11 +113,9 @@ export function startServer(connection: Connection): void {
       await connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map((f) => toDiagnostic(f, version)) });
     } catch (e) {
       if (!(e instanceof CancelledError)) logger.error(`checking ${uri} failed: ${(e as Error).stack ?? e}`);
-    } finally {
-      if (!scheduler.busy || token.isCancellationRequested) sendStatus('idle');
     }
   };
-  const scheduler = new ValidationScheduler(validate);
+  const scheduler = new ValidationScheduler(validate, () => sendStatus('idle'));
 
   const scheduleDocument = async (doc: TextDocument, immediate: boolean) => {
     if (!isSupportedDocument({ path: toPath(doc.uri), languageId: doc.languageId })) return;
