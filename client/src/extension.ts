@@ -47,7 +47,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     synchronize: {
       // The server re-reads project facts when these change.
       fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/{package.json,tsconfig*.json,jsconfig*.json,.npmrc,pnpm-workspace.yaml,lerna.json,*.d.ts}'),
+        vscode.workspace.createFileSystemWatcher('**/{package.json,groundcheck.json,tsconfig*.json,jsconfig*.json,.npmrc,pnpm-workspace.yaml,lerna.json,*.d.ts}'),
         vscode.workspace.createFileSystemWatcher('**/{package-lock.json,yarn.lock,pnpm-lock.yaml,bun.lock,bun.lockb}'),
       ],
     },

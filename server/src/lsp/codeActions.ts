@@ -8,6 +8,7 @@ import { CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type Worksp
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as jsonc from 'jsonc-parser';
 import type { FileSystem } from '../core/io';
+import type { ProjectConfig } from '../core/config/projectConfig';
 import { CLIENT_COMMANDS, type AllowPackageArgs, type DiagnosticData, type InstallTerminalArgs } from './protocol';
 
 export interface CodeActionContext {
@@ -16,6 +17,8 @@ export interface CodeActionContext {
   fs: FileSystem;
   /** Text of an open document, so edits to an open package.json use its unsaved state. */
   openDocument(uri: string): TextDocument | undefined;
+  /** The project's groundcheck configuration: the Allow fix writes there when it exists. */
+  projectConfig?: ProjectConfig;
 }
 
 const INSTALL: Record<string, (name: string, dev: boolean) => string> = {
@@ -49,12 +52,26 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
       install.diagnostics = [diagnostic];
       actions.push(install);
     }
-    const allowArgs: AllowPackageArgs = { name: data.packageName, uri: ctx.document.uri };
-    const allow = CodeAction.create(`Allow '${data.packageName}' in this workspace`, { title: 'Allow', command: CLIENT_COMMANDS.allowPackage, arguments: [allowArgs] }, CodeActionKind.QuickFix);
-    allow.diagnostics = [diagnostic];
-    actions.push(allow);
+    actions.push(allowAction(ctx, diagnostic, data.packageName));
   }
   return actions;
+}
+
+/** Into the project's groundcheck.json (or package.json key) when there is one, else the editor's workspace settings. */
+function allowAction(ctx: CodeActionContext, diagnostic: Diagnostic, name: string): CodeAction {
+  const config = ctx.projectConfig;
+  if (config) {
+    const edit = jsonEdit(ctx, config.file, config.kind === 'file' ? [] : ['groundcheck'], (text, base) => {
+      const root = jsonc.parseTree(text);
+      const list = root && jsonc.findNodeAtLocation(root, [...base, 'allow']);
+      return list?.type === 'array' ? { path: [...base, 'allow', -1], value: name, isArrayInsertion: true } : { path: [...base, 'allow'], value: [name] };
+    });
+    if (edit) return fix(`Allow '${name}' in ${path.basename(config.file)}`, diagnostic, edit, false);
+  }
+  const args: AllowPackageArgs = { name, uri: ctx.document.uri };
+  const action = CodeAction.create(`Allow '${name}' in this workspace`, { title: 'Allow', command: CLIENT_COMMANDS.allowPackage, arguments: [args] }, CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  return action;
 }
 
 function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, preferred: boolean): CodeAction {
@@ -74,27 +91,45 @@ function replacePackageName(doc: TextDocument, diagnostic: Diagnostic, packageNa
 }
 
 function addDependencyEdit(ctx: CodeActionContext, data: DiagnosticData): WorkspaceEdit | undefined {
-  const manifestUri = URI.file(data.manifestPath!).toString();
-  const open = ctx.openDocument(manifestUri);
-  const text = open?.getText() ?? ctx.fs.readFile(data.manifestPath!);
-  if (text === undefined) return undefined;
   const field = data.dev ? 'devDependencies' : 'dependencies';
+  return jsonEdit(ctx, data.manifestPath!, [], () => ({
+    path: [field, data.packageName],
+    value: data.latest ? `^${data.latest}` : 'latest',
+    // keep the dependency list sorted, as npm writes it
+    getInsertionIndex: (keys: string[]) => {
+      const i = keys.findIndex((k) => k.localeCompare(data.packageName) > 0);
+      return i < 0 ? keys.length : i;
+    },
+  }));
+}
+
+interface JsonChange {
+  path: jsonc.JSONPath;
+  value: unknown;
+  isArrayInsertion?: boolean;
+  getInsertionIndex?: (keys: string[]) => number;
+}
+
+/** An edit to a JSON file (open or on disk) that keeps its indentation and line endings. */
+function jsonEdit(ctx: CodeActionContext, file: string, base: jsonc.JSONPath, change: (text: string, base: jsonc.JSONPath) => JsonChange): WorkspaceEdit | undefined {
+  const uri = URI.file(file).toString();
+  const open = ctx.openDocument(uri);
+  const text = open?.getText() ?? ctx.fs.readFile(file);
+  if (text === undefined || !jsonc.parseTree(text)) return undefined;
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
   let edits: jsonc.Edit[];
   try {
-    edits = jsonc.modify(text, [field, data.packageName], data.latest ? `^${data.latest}` : 'latest', {
+    const c = change(text, base);
+    edits = jsonc.modify(text, c.path, c.value, {
+      isArrayInsertion: c.isArrayInsertion,
+      getInsertionIndex: c.getInsertionIndex,
       formattingOptions: { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' },
-      // keep the dependency list sorted, as npm writes it
-      getInsertionIndex: (keys) => {
-        const i = keys.findIndex((k) => k.localeCompare(data.packageName) > 0);
-        return i < 0 ? keys.length : i;
-      },
     });
   } catch {
-    return undefined; // a package.json that cannot be edited safely gets no edit
+    return undefined; // a file that cannot be edited safely gets no edit
   }
-  const doc = open ?? TextDocument.create(manifestUri, 'json', 0, text);
+  const doc = open ?? TextDocument.create(uri, 'json', 0, text);
   const textEdits: TextEdit[] = edits.map((e) => ({ range: { start: doc.positionAt(e.offset), end: doc.positionAt(e.offset + e.length) }, newText: e.content }));
-  if (open) return { documentChanges: [{ textDocument: { uri: manifestUri, version: open.version }, edits: textEdits }] };
-  return { changes: { [manifestUri]: textEdits } };
+  if (open) return { documentChanges: [{ textDocument: { uri, version: open.version }, edits: textEdits }] };
+  return { changes: { [uri]: textEdits } };
 }

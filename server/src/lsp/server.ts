@@ -20,6 +20,7 @@ import { CancelledError, nodeFileSystem, type Logger } from '../core/io';
 import { isSupportedDocument } from '../core/extract';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import type { CheckResult } from '../core/model';
+import { toolVersion as version } from '../core/version';
 import { codeActionsFor } from './codeActions';
 import { toDiagnostic } from './diagnostics';
 import { SERVER_COMMANDS, STATUS_NOTIFICATION, type StatusParams } from './protocol';
@@ -176,7 +177,8 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
-    return codeActionsFor({ document, diagnostics: params.context.diagnostics, fs: nodeFileSystem, openDocument: (u) => documents.get(u) });
+    const projectConfig = core?.checker.projectConfigFor(toPath(document.uri));
+    return codeActionsFor({ document, diagnostics: params.context.diagnostics, fs: nodeFileSystem, openDocument: (u) => documents.get(u), projectConfig });
   });
 
   connection.onExecuteCommand((params) => {
@@ -204,19 +206,4 @@ function toPath(uri: string): string {
   if (parsed.scheme === 'file') return parsed.fsPath;
   // untitled and other schemes: a pseudo path with the right extension, resolved from the home dir
   return path.join(os.homedir(), path.basename(parsed.path) || 'untitled');
-}
-
-/** The extension's version, from the package.json above this file (out/ in a checkout, dist/ bundled). */
-function version(): string {
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const manifest = nodeFileSystem.readFile(path.join(dir, 'package.json'));
-    if (manifest === undefined) continue;
-    try {
-      const json = JSON.parse(manifest) as { name?: string; version?: string };
-      if (json.name === 'groundcheck' && json.version) return json.version;
-    } catch {
-      // keep looking
-    }
-  }
-  return 'dev';
 }

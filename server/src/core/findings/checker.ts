@@ -7,6 +7,7 @@ import * as path from 'path';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
 import type { CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
+import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
 import { extractReferences, type DocumentInput } from '../extract';
 import { ProjectModel, type ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
@@ -49,6 +50,7 @@ function isDevFile(file: string): boolean {
 export class Checker {
   readonly projects: ProjectModel;
   private readonly npmConfigs = new Map<string, NpmConfig>();
+  private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
 
   constructor(private readonly deps: CheckerDeps) {
     this.projects = new ProjectModel(deps.fs);
@@ -58,6 +60,18 @@ export class Checker {
   invalidate(): void {
     this.projects.invalidate();
     this.npmConfigs.clear();
+    this.projectConfigs.clear();
+  }
+
+  /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
+  projectConfigFor(file: string): ProjectConfig | undefined {
+    const dir = path.dirname(file);
+    if (!this.projectConfigs.has(dir)) {
+      const config = readProjectConfig(this.deps.fs, dir);
+      for (const e of config?.errors ?? []) this.deps.logger.warn(e);
+      this.projectConfigs.set(dir, config);
+    }
+    return this.projectConfigs.get(dir);
   }
 
   npmConfigFor(dir: string): NpmConfig {
@@ -69,8 +83,9 @@ export class Checker {
     return config;
   }
 
-  async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
+  async check(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
+    const settings = mergeSettings(baseSettings, this.projectConfigFor(doc.path));
     const empty = (skipped?: string): CheckResult => ({
       findings: [], references: 0, unverified: 0, skipped,
       timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 },

@@ -1,0 +1,138 @@
+/** Command-line arguments of `groundcheck check`; a usage error is a thrown UsageError (exit 2). */
+import type { FailOn } from '../core/config/projectConfig';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface CliOptions {
+  command: 'check' | 'help' | 'version';
+  paths: string[];
+  format: OutputFormat;
+  failOn?: FailOn;
+  offline: boolean;
+  registry?: string;
+  jobs: number;
+  cacheDir?: string;
+  noCache: boolean;
+  changed?: string;
+  output?: string;
+  color?: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: groundcheck check [paths...] [options]
+
+Checks JavaScript and TypeScript files for imports of packages that do not exist.
+
+Options:
+  --format text|json|sarif    output format (default: text)
+  --fail-on error|warning|never
+                              exit 1 when a finding at or above this severity is reported
+                              (default: failOn in groundcheck.json, else error)
+  --changed <git-ref>         only report findings on lines added or changed since <git-ref>
+  --offline                   never contact a registry (unknown names are "unverified")
+  --registry <url>            the default npm registry (scoped registries still come from .npmrc)
+  --jobs <n>                  files and registry lookups in parallel (default: 8)
+  --cache-dir <dir>           registry cache directory (default: $XDG_CACHE_HOME/groundcheck)
+  --no-cache                  do not read or write the disk cache
+  -o, --output <file>         write the report to <file> (atomically) instead of stdout
+  --color, --no-color         force colours on or off (default: on for a terminal)
+  -h, --help                  show this help
+  -v, --version               show the version
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 usage,
+configuration or I/O error.`;
+
+const FORMATS = ['text', 'json', 'sarif'];
+const FAIL_ON = ['error', 'warning', 'never'];
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = { command: 'check', paths: [], format: 'text', offline: false, jobs: 8, noCache: false };
+  const args = [...argv];
+  if (args[0] === 'check') args.shift();
+  else if (args[0] === 'help' || args.length === 0) return { ...o, command: 'help' };
+  else if (args[0] && !args[0].startsWith('-')) throw new UsageError(`unknown command "${args[0]}" (did you mean "groundcheck check ${args[0]}"?)`);
+
+  const value = (flag: string, inline: string | undefined): string => {
+    const v = inline ?? args.shift();
+    if (v === undefined || (inline === undefined && v.startsWith('-'))) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (!arg.startsWith('-') || arg === '-') {
+      o.paths.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      o.paths.push(...args.splice(0));
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    switch (flag) {
+      case '--format': {
+        const v = value(flag, inline);
+        if (!FORMATS.includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${v}"`);
+        o.format = v as OutputFormat;
+        break;
+      }
+      case '--fail-on': {
+        const v = value(flag, inline);
+        if (!FAIL_ON.includes(v)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${v}"`);
+        o.failOn = v as FailOn;
+        break;
+      }
+      case '--changed':
+        o.changed = value(flag, inline);
+        break;
+      case '--offline':
+        o.offline = true;
+        break;
+      case '--registry': {
+        const v = value(flag, inline);
+        try {
+          const u = new URL(v);
+          if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+        } catch {
+          throw new UsageError(`--registry must be an http(s) URL, not "${v}"`);
+        }
+        o.registry = v;
+        break;
+      }
+      case '--jobs': {
+        const v = Number(value(flag, inline));
+        if (!Number.isInteger(v) || v < 1 || v > 64) throw new UsageError('--jobs must be a whole number from 1 to 64');
+        o.jobs = v;
+        break;
+      }
+      case '--cache-dir':
+        o.cacheDir = value(flag, inline);
+        break;
+      case '--no-cache':
+        o.noCache = true;
+        break;
+      case '-o':
+      case '--output':
+        o.output = value(flag, inline);
+        break;
+      case '--color':
+        o.color = true;
+        break;
+      case '--no-color':
+        o.color = false;
+        break;
+      case '-h':
+      case '--help':
+        return { ...o, command: 'help' };
+      case '-v':
+      case '--version':
+        return { ...o, command: 'version' };
+      default:
+        throw new UsageError(`unknown option ${flag}`);
+    }
+  }
+  if (o.paths.length === 0) o.paths.push('.');
+  return o;
+}

@@ -1,0 +1,101 @@
+/**
+ * SARIF 2.1.0 as GitHub code scanning takes it: rules with help URIs, results with regions
+ * relative to %SRCROOT%, and partial fingerprints that survive unrelated edits above a finding.
+ */
+import { createHash } from 'crypto';
+import { pathToFileURL } from 'url';
+import type { FindingCode, Severity } from '../../core/model';
+import { docsUrl } from '../../core/findings/messages';
+import type { ScanReport } from '../report';
+
+interface RuleText {
+  name: string;
+  short: string;
+  full: string;
+  level: 'error' | 'warning' | 'note';
+}
+
+export const RULES: Record<FindingCode, RuleText> = {
+  'missing-package': {
+    name: 'MissingPackage',
+    short: 'Import of a package that does not exist on the registry',
+    full: 'The imported package is not published on the registry that was asked. Code that imports it cannot install, and the name can be registered by anyone (slopsquatting). Replace it with the real package you meant.',
+    level: 'error',
+  },
+  'undeclared-dependency': {
+    name: 'UndeclaredDependency',
+    short: 'Import of a real package that is not declared or installed',
+    full: 'The package exists on the registry but is neither declared in the nearest package.json nor installed. Declare it so installs are reproducible and reviewed.',
+    level: 'warning',
+  },
+  'unverified-package': {
+    name: 'UnverifiedPackage',
+    short: 'Import of a package that could not be verified',
+    full: 'The registry could not be asked (offline, timeout, error) and the package is not installed. It is neither confirmed nor reported as missing.',
+    level: 'note',
+  },
+};
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note' | 'none'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };
+
+export function toSarif(report: ScanReport): object {
+  const codes = Object.keys(RULES) as FindingCode[];
+  const results = report.files.flatMap((file) => {
+    const seen = new Map<string, number>();
+    return file.findings.map((f) => {
+      // Identity of a finding: rule, file, package and which occurrence of it in the file.
+      const key = `${f.code}|${file.rel}|${f.data.packageName}`;
+      const occurrence = (seen.get(key) ?? 0) + 1;
+      seen.set(key, occurrence);
+      return {
+        ruleId: f.code,
+        ruleIndex: codes.indexOf(f.code),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: encodeURI(file.rel), uriBaseId: '%SRCROOT%' },
+              region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 },
+            },
+          },
+        ],
+        partialFingerprints: { 'groundcheck/v1': createHash('sha256').update(`${key}|${occurrence}`).digest('hex').slice(0, 32) },
+        properties: { package: f.data.packageName, suggestions: f.data.suggestions },
+      };
+    });
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'groundcheck',
+            version: report.toolVersion,
+            semanticVersion: report.toolVersion,
+            informationUri: 'https://github.com/groundcheck/groundcheck',
+            rules: codes.map((code) => ({
+              id: code,
+              name: RULES[code].name,
+              shortDescription: { text: RULES[code].short },
+              fullDescription: { text: RULES[code].full },
+              helpUri: docsUrl(code),
+              help: { text: `${RULES[code].full} See ${docsUrl(code)}` },
+              defaultConfiguration: { level: RULES[code].level },
+              properties: { tags: ['security', 'supply-chain'], precision: code === 'unverified-package' ? 'low' : 'very-high' },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(report.baseDir.endsWith('/') ? report.baseDir : report.baseDir + '/').href } },
+        invocations: [{ executionSuccessful: true }],
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: ScanReport): string {
+  return JSON.stringify(toSarif(report), null, 2) + '\n';
+}

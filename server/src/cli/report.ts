@@ -1,0 +1,32 @@
+/** What a scan produced, in the shape every output format reads. */
+import type { Finding } from '../core/model';
+
+export interface FileReport {
+  /** Absolute path. */
+  file: string;
+  /** Path relative to the scan's base directory, with forward slashes. */
+  rel: string;
+  findings: Finding[];
+}
+
+export interface ScanReport {
+  baseDir: string;
+  files: FileReport[];
+  /** Files checked (including those without findings). */
+  checked: number;
+  /** Files not analysed, with the reason (too large, binary, unreadable). */
+  skipped: { rel: string; reason: string }[];
+  durationMs: number;
+  toolVersion: string;
+}
+
+export function counts(report: ScanReport): { errors: number; warnings: number; notes: number; unverified: number; total: number } {
+  const all = report.files.flatMap((f) => f.findings);
+  return {
+    errors: all.filter((f) => f.severity === 'error').length,
+    warnings: all.filter((f) => f.severity === 'warning').length,
+    notes: all.filter((f) => f.severity === 'information' || f.severity === 'hint').length,
+    unverified: all.filter((f) => f.code === 'unverified-package').length,
+    total: all.length,
+  };
+}
