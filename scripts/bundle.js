@@ -16,10 +16,11 @@ async function main() {
   await Promise.all([
     esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/client.js'), external: ['vscode'] }),
     esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck-lsp.ts')], outfile: path.join(root, 'dist/server.js'), external: ['node-gyp/*'] }),
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck.ts')], outfile: path.join(root, 'dist/cli.js'), external: ['node-gyp/*'] }),
   ]);
   fs.mkdirSync(path.join(root, 'dist/data'), { recursive: true });
   for (const f of fs.readdirSync(path.join(root, 'server/data'))) fs.copyFileSync(path.join(root, 'server/data', f), path.join(root, 'dist/data', f));
-  console.log('bundled dist/client.js and dist/server.js');
+  console.log('bundled dist/client.js, dist/server.js and dist/cli.js');
 }
 main().catch((e) => {
   console.error(e);

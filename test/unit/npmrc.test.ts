@@ -49,3 +49,15 @@ describe('settings from a client', () => {
     assert.strictEqual(normalizeSettings(null).enable, true);
   });
 });
+
+describe('groundcheck.json schema', () => {
+  it('accepts what the project config reader accepts, and rejects unknown keys', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require('ajv');
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../schemas/groundcheck.schema.json'), 'utf8'));
+    const validate = new Ajv({ strict: false }).compile(schema);
+    assert.ok(validate({ allow: ['@acme/*'], privateScopes: ['@acme'], severity: { 'missing-package': 'warning' }, failOn: 'warning' }));
+    assert.ok(!validate({ severty: {} }));
+    assert.ok(!validate({ severity: { 'missing-package': 'loud' } }));
+  });
+});

@@ -48,3 +48,40 @@ export function popcount(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
+
+/**
+ * A lower bound on the edit distance from one query to many candidates: half the L1 distance
+ * between their character counts (a substitution changes two counts by one, an insertion or
+ * deletion one, a transposition none). Candidates are read in place from a larger string.
+ */
+export class HistogramBound {
+  private readonly diff = new Int16Array(64);
+  private readonly queryClasses: number[] = [];
+
+  constructor(query: string) {
+    for (let i = 0; i < query.length; i++) {
+      const c = lowerClass(query.charCodeAt(i));
+      if (this.diff[c] === 0) this.queryClasses.push(c);
+      this.diff[c]++;
+    }
+  }
+
+  /** ceil(L1 / 2) between the query and text[start, end), or more than `max` as soon as that is certain. */
+  lowerBound(text: string, start: number, end: number, max: number): number {
+    const diff = this.diff;
+    let l1 = 0;
+    // Count the candidate against the query; a class going below zero is surplus in the candidate.
+    for (let i = start; i < end; i++) {
+      const c = lowerClass(text.charCodeAt(i));
+      if (--diff[c] < 0) l1++;
+    }
+    for (const c of this.queryClasses) if (diff[c] > 0) l1 += diff[c];
+    // restore
+    for (let i = start; i < end; i++) diff[lowerClass(text.charCodeAt(i))]++;
+    return (l1 + 1) >> 1 > max ? max + 1 : (l1 + 1) >> 1;
+  }
+}
+
+function lowerClass(c: number): number {
+  return (c >= 65 && c <= 90 ? c + 32 : c) & 63;
+}

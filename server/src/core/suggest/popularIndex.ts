@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { LRUCache } from 'lru-cache';
 import type { Snapshot } from '../registry/lookup';
-import { boundedDistance, charMask, popcount } from './distance';
+import { boundedDistance, charMask, HistogramBound, popcount } from './distance';
 
 /** The index sits in server/data in a checkout and in dist/data beside the bundled server. */
 export function defaultIndexPath(file = 'npm-popular.idx.gz'): string {
@@ -150,23 +150,58 @@ export class PopularIndex implements Snapshot {
     if (!idx) return [];
     const lower = name.toLowerCase();
     const mask = charMask(lower);
-    const maxDistance = Math.max(1, Math.min(4, Math.floor(lower.length / 4)));
-    const scored: { name: string; distance: number; score: number }[] = [];
-    const from = Math.max(0, lower.length - maxDistance);
-    const to = Math.min(MAX_NAME + 1, lower.length + maxDistance);
-    for (let k = idx.lengthStart[from]; k < idx.lengthStart[to + 1]; k++) {
-      const line = idx.byLength[k];
-      if (popcount(mask ^ idx.masks[line]) > 2 * maxDistance) continue;
-      const candidate = this.nameAt(idx, line);
-      if (candidate === name) continue;
-      const d = boundedDistance(lower, candidate.toLowerCase(), maxDistance);
-      if (d > maxDistance) continue;
+    const histogram = new HistogramBound(lower);
+    const scored = new Map<string, { name: string; distance: number; score: number }>();
+    const consider = (candidate: string, line: number, d: number) => {
       const popularity = Math.min(1.5, Math.max(0, (this.bucket(idx, line) - 30) / 40));
-      scored.push({ name: candidate, distance: d, score: d - popularity });
+      scored.set(candidate, { name: candidate, distance: d, score: d - popularity });
+    };
+    /** Every name within `max` edits whose length differs by `minDelta`..`max`. */
+    const scan = (max: number, minDelta: number) => {
+      for (let len = Math.max(0, lower.length - max); len <= Math.min(MAX_NAME + 1, lower.length + max); len++) {
+        if (Math.abs(len - lower.length) < minDelta) continue;
+        for (let k = idx.lengthStart[len]; k < idx.lengthStart[len + 1]; k++) {
+          const line = idx.byLength[k];
+          if (popcount(mask ^ idx.masks[line]) > 2 * max) continue;
+          if (histogram.lowerBound(idx.text, idx.lineStart[line], idx.nameEnd[line], max) > max) continue;
+          const candidate = this.nameAt(idx, line);
+          if (candidate === name || scored.has(candidate)) continue;
+          const d = boundedDistance(lower, candidate.toLowerCase(), max);
+          if (d <= max) consider(candidate, line, d);
+        }
+      }
+    };
+    const maxDistance = Math.max(1, Math.min(3, Math.floor(lower.length / 4)));
+    scan(maxDistance, 0);
+    // Assistants embellish real names (`-pro`, `-v2`, `-plus`, `node-`): a real name left after
+    // dropping a token or two is a candidate even when it is further away in edits.
+    for (const stem of stems(name)) {
+      const line = this.find(stem);
+      if (line >= 0 && stem !== name && !scored.has(stem)) consider(stem, line, boundedDistance(lower, stem.toLowerCase(), MAX_NAME));
     }
-    scored.sort((a, b) => a.score - b.score || a.distance - b.distance || (a.name < b.name ? -1 : 1));
-    return scored.slice(0, limit).map(({ name: n, distance }) => ({ name: n, distance }));
+    // Long names with nothing close: one more edit (the costly search, so only when it is needed).
+    if (lower.length >= 16 && ![...scored.values()].some((c) => c.distance <= maxDistance)) scan(maxDistance + 1, 0);
+    // A far stem is offered only when nothing close was found.
+    const close = [...scored.values()].filter((c) => c.distance <= maxDistance + 1);
+    return (close.length > 0 ? close : [...scored.values()])
+      .sort((a, b) => a.score - b.score || a.distance - b.distance || (a.name < b.name ? -1 : 1))
+      .slice(0, limit)
+      .map(({ name: n, distance }) => ({ name: n, distance }));
   }
+}
+
+/** `express-rate-limiter-pro` -> `express-rate-limiter`, `express-rate`; `node-fetch-v3` -> `fetch-v3`, `node-fetch`... */
+export function stems(name: string): string[] {
+  const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/') + 1) : '';
+  const tokens = name.slice(scope.length).split(/(?=[-_.])/);
+  if (tokens.length < 2) return [];
+  const out: string[] = [];
+  for (let k = 1; k <= 2 && k < tokens.length; k++) {
+    out.push(scope + tokens.slice(0, -k).join(''));
+    out.push(scope + tokens.slice(k).join('').replace(/^[-_.]/, ''));
+  }
+  if (scope) out.push(tokens.join('').replace(/^[-_.]/, ''));
+  return [...new Set(out)].filter((s) => s.length > 1 && s !== scope);
 }
 
 function lowerCode(c: number): number {
