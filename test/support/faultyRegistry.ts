@@ -2,7 +2,15 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-export type Behaviour = 'stall' | '500' | 'malformed' | { status: number; body: string };
+export type Behaviour =
+  | 'stall'
+  | '500'
+  | 'malformed'
+  /** Promises a body longer than it sends, then closes the connection. */
+  | 'truncate'
+  /** Destroys the connection before answering. */
+  | 'reset'
+  | { status: number; body: string; headers?: Record<string, string> };
 
 export class FaultyRegistry {
   readonly requests: string[] = [];
@@ -18,11 +26,17 @@ export class FaultyRegistry {
       if (b === '500') {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end('{"error":"internal"}');
+      } else if (b === 'truncate') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+        res.write('{"name":"x","dist-tags":{"latest":"1.0');
+        setImmediate(() => res.socket?.destroy());
+      } else if (b === 'reset') {
+        req.socket.destroy();
       } else if (b === 'malformed') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"name": "x", "versions": {');
       } else {
-        res.writeHead(b.status, { 'content-type': 'application/json' });
+        res.writeHead(b.status, { 'content-type': 'application/json', ...b.headers });
         res.end(b.body);
       }
     });

@@ -59,6 +59,10 @@ export interface PackageInfo {
   latest?: string;
   /** Why the answer is unverified (timeout, HTTP 500, offline...). */
   reason?: string;
+  /** For an unverified answer: whether the registry as a whole is failing (5xx, 429, network), not just this name. */
+  registryFault?: boolean;
+  /** For an unverified answer: the registry asked us to wait this long (HTTP Retry-After). */
+  retryAfterMs?: number;
   /** Extra context for a missing name (e.g. a security placeholder). */
   note?: string;
   /** Where the answer came from. */

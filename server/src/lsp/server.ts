@@ -47,6 +47,8 @@ export function startServer(connection: Connection): void {
     info: (m) => connection.console.info(m),
     debug: (m) => connection.console.log(m),
   };
+  // A promise nobody awaited is a bug: say so loudly (the fuzz tests look for this line) but keep serving.
+  process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection: ${(reason as Error)?.stack ?? reason}`));
   let core: Core | undefined;
   let pullConfiguration = false;
   let fallbackSettings: GroundcheckSettings = normalizeSettings(undefined);

@@ -26,7 +26,7 @@ export interface LookupOptions {
   concurrency?: number;
   existsTtlMs?: number;
   missingTtlMs?: number;
-  /** How long a failed lookup is remembered before it is retried. */
+  /** How long a name whose lookup failed on its own (401/403) is remembered before it is retried. */
   failureBackoffMs?: number;
   snapshot?: Snapshot;
 }
@@ -54,6 +54,17 @@ function isPackageInfo(v: unknown): v is PackageInfo {
   return !!p && typeof p.name === 'string' && (p.status === 'exists' || p.status === 'missing') && typeof p.checkedAt === 'number' && typeof p.registry === 'string';
 }
 
+/** A registry that failed: no requests go to it until `until`. */
+interface Cooldown {
+  until: number;
+  failures: number;
+  reason: string;
+}
+
+/** First wait after a registry fault; it doubles with each consecutive fault up to the maximum. */
+export const BACKOFF_START_MS = 1000;
+export const BACKOFF_MAX_MS = 60_000;
+
 export interface LookupStats {
   network: number;
   memoryHits: number;
@@ -65,6 +76,7 @@ export class PackageLookup {
   private readonly memory = new LRUCache<string, PackageInfo>({ max: 20_000 });
   private readonly failures = new LRUCache<string, PackageInfo>({ max: 5_000 });
   private readonly inFlight = new Map<string, Promise<PackageInfo>>();
+  private readonly cooldowns = new Map<string, Cooldown>();
   private readonly disk: DiskCache<PackageInfo> | undefined;
   private readonly semaphore: Semaphore;
   readonly stats: LookupStats = { network: 0, memoryHits: 0, diskHits: 0, failures: 0 };
@@ -123,6 +135,13 @@ export class PackageLookup {
     if (failed && this.o.clock.now() - failed.checkedAt < (this.o.failureBackoffMs ?? 30_000)) return Promise.resolve(failed);
     const running = this.inFlight.get(key);
     if (running) return running;
+    const registry = registryFor(config, name).url;
+    const cooling = this.cooldowns.get(registry);
+    if (cooling && this.o.clock.now() < cooling.until) {
+      const wait = Math.ceil((cooling.until - this.o.clock.now()) / 1000);
+      const reason = `${cooling.reason}; not asking again for ${wait} s`;
+      return Promise.resolve(this.fromSnapshot(name, config, reason) ?? { name, status: 'unverified', registry, reason, registryFault: true, source: 'registry', checkedAt: this.o.clock.now() });
+    }
     const request = this.semaphore
       .run(() => {
         this.stats.network++;
@@ -132,11 +151,13 @@ export class PackageLookup {
         if (info.status === 'unverified') {
           this.stats.failures++;
           this.o.logger.warn(`registry lookup of ${name} at ${info.registry} failed: ${info.reason}`);
+          if (info.registryFault !== false) this.coolDown(registry, info);
           const fallback = this.fromSnapshot(name, config, info.reason ?? 'registry unavailable');
           const answer = fallback ?? info;
-          this.failures.set(key, answer);
+          if (info.registryFault === false) this.failures.set(key, answer);
           return answer;
         }
+        this.cooldowns.delete(registry);
         this.failures.delete(key);
         this.memory.set(key, info);
         this.disk?.set(key, info);
@@ -147,9 +168,23 @@ export class PackageLookup {
     return request;
   }
 
+  /** Backs off from a failing registry: Retry-After when it gave one, else doubling waits. */
+  private coolDown(registry: string, info: PackageInfo): void {
+    const failures = (this.cooldowns.get(registry)?.failures ?? 0) + 1;
+    const wait = info.retryAfterMs ?? Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (failures - 1));
+    this.cooldowns.set(registry, { until: this.o.clock.now() + wait, failures, reason: info.reason ?? 'registry unavailable' });
+  }
+
+  /** Registries currently being backed off from, for the status and the log. */
+  get degradedRegistries(): string[] {
+    const now = this.o.clock.now();
+    return [...this.cooldowns].filter(([, c]) => now < c.until).map(([r]) => r);
+  }
+
   clear(): void {
     this.memory.clear();
     this.failures.clear();
+    this.cooldowns.clear();
     this.disk?.clear();
   }
 

@@ -14,6 +14,8 @@ export interface RegistryClient {
 }
 
 export interface NpmRegistryOptions {
+  /** Extra npm-registry-fetch options (tests inject a failing DNS lookup through `dns.lookup`). */
+  fetchOptions?: Record<string, unknown>;
   /** Whole-request bound, in ms: past it the answer is "unverified". */
   timeoutMs: number;
   /** pacote's HTTP cache directory (kept apart from the user's ~/.npm). */
@@ -47,15 +49,18 @@ export class NpmRegistryClient implements RegistryClient {
           fetchRetryMintimeout: 100,
           fetchRetryMaxtimeout: 500,
           cache: this.options.httpCacheDir,
+          ...this.options.fetchOptions,
         } as Pacote.Options),
         timeout,
       ]);
       return interpretPackument(packument as unknown as Packument, base);
     } catch (e) {
-      const err = e as { code?: string; statusCode?: number; message?: string };
+      const err = e as { code?: string; statusCode?: number; message?: string; headers?: Record<string, string | string[]> };
       if (err.code === 'E404' || err.statusCode === 404) return { ...base, status: 'missing' };
       const reason = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.message ?? 'unknown error');
-      return { ...base, status: 'unverified', reason };
+      // 401/403 concern this name (a private package without auth); anything else, the registry.
+      const registryFault = !(err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 408 && err.statusCode !== 429);
+      return { ...base, status: 'unverified', reason, registryFault, retryAfterMs: retryAfter(err.headers, this.options.clock.now()) };
     } finally {
       clearTimeout(timer);
     }
@@ -79,4 +84,14 @@ export function interpretPackument(p: Packument, base: Omit<PackageInfo, 'status
     return { ...base, status: 'missing', latest, note: 'npm replaced it with a security placeholder (a removed malicious package)' };
   }
   return { ...base, status: 'exists', latest };
+}
+
+/** HTTP Retry-After (seconds or a date) in ms, capped at 10 minutes; undefined when absent or unreadable. */
+export function retryAfter(headers: Record<string, string | string[]> | undefined, now: number): number | undefined {
+  const raw = headers?.['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 10 * 60 * 1000) : undefined;
 }
