@@ -9,7 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { LspClient } from '../test/support/lspClient';
 import { Verdaccio } from '../test/support/verdaccio';
-import { isolatedEnv } from '../test/support/workspace';
+import { copyFixture, isolatedEnv } from '../test/support/workspace';
+import { DOCUMENTS, loadDocument, loadRegistry } from '../test/support/load';
+import type { StatsResult } from '../server/src/lsp/protocol';
 
 const DEBOUNCE_MS = 300;
 const IMPORTS = 60;
@@ -119,9 +121,49 @@ async function main(): Promise<void> {
   } finally {
     await registry.stop();
   }
+  await loadBench(rows);
   console.log(`\nGroundcheck bench (${os.cpus().length} cores, Node ${process.version})\n`);
   console.log('| measure | result | target |\n|---|---|---|');
   for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
+}
+
+/** 500 documents with 10,000 distinct names: the RSS curve, and how fast a request is answered meanwhile. */
+async function loadBench(rows: [string, string, string][]): Promise<void> {
+  const registry = await loadRegistry();
+  const root = copyFixture('sample');
+  fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
+  const client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 50 } });
+  try {
+    const latencies: number[] = [];
+    const curve: string[] = [];
+    const uris: string[] = [];
+    let probing = true;
+    // A cheap request every 20 ms while the checks run: the editor's view of responsiveness.
+    const prober = (async () => {
+      while (probing) {
+        const t0 = performance.now();
+        await client.connection.sendRequest('groundcheck/stats');
+        latencies.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const t0 = performance.now();
+    for (let step = 1; step <= 5; step++) {
+      for (let d = (step - 1) * (DOCUMENTS / 5); d < step * (DOCUMENTS / 5); d++) uris.push(client.open(path.join(root, 'src', `load-${d}.ts`), loadDocument(d)));
+      for (const u of uris) await client.waitForVersion(u, 1, 240_000);
+      const stats = (await client.connection.sendRequest('groundcheck/stats')) as StatsResult;
+      curve.push(`${uris.length}: ${stats.rssMb} MB`);
+    }
+    const total = performance.now() - t0;
+    probing = false;
+    await prober;
+    rows.push([`load: ${DOCUMENTS} documents, 10,000 distinct names (loopback registry) - time to check all`, `${(total / 1000).toFixed(1)} s`, '']);
+    rows.push(['load: server RSS after N open documents', curve.join(', '), 'bounded']);
+    rows.push([`load: a request answered while the checks run (${latencies.length} requests)`, `median ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`, '< 50 ms']);
+  } finally {
+    await client.stop();
+    await registry.stop();
+  }
 }
 
 main().catch((e) => {

@@ -120,6 +120,28 @@ for (const [label, serverBin] of SERVERS) describe(`groundcheck-lsp --stdio (${l
     assert.ok(!paused.diagnostics.some((d) => d.message.includes('half-typed-made-up')));
   });
 
+  it('with auto-closed quotes, typing a name flags only the finished name, once', async () => {
+    const file = path.join(app(), 'autoclose.ts');
+    const uri = client.open(file, '\n');
+    await client.waitForVersion(uri, 1);
+    const before = client.published.length;
+    // The editor inserts `''` when the quote is typed; the name is then typed between the quotes,
+    // so every intermediate state ('r', 're', 'rea'...) is a closed string.
+    let version = 1;
+    const prefix = 'import q from ';
+    for (let i = 0; i < prefix.length; i++) client.change(uri, ++version, [{ range: { start: { line: 0, character: i }, end: { line: 0, character: i } }, text: prefix[i] }]);
+    client.change(uri, ++version, [{ range: { start: { line: 0, character: prefix.length }, end: { line: 0, character: prefix.length } }, text: "''" }]);
+    const name = 'reac-made-up-zz';
+    for (let i = 0; i < name.length; i++) {
+      const at = prefix.length + 1 + i;
+      client.change(uri, ++version, [{ range: { start: { line: 0, character: at }, end: { line: 0, character: at } }, text: name[i] }]);
+    }
+    const final = await client.waitForVersion(uri, version);
+    const published = client.published.slice(before).filter((p) => p.uri === uri);
+    assert.deepStrictEqual(published.map((p) => p.version), [version], 'no squiggle flickers on the partial names');
+    assert.deepStrictEqual(final.diagnostics.map((d) => d.message.split(' ')[0]), ["'reac-made-up-zz'"]);
+  });
+
   it('checks a block inserted in one edit without waiting for the debounce', async () => {
     const file = path.join(app(), 'inserted.ts');
     const uri = client.open(file, '');

@@ -17,11 +17,13 @@ export class FaultyRegistry {
   private readonly sockets = new Set<import('net').Socket>();
   private constructor(private readonly server: http.Server, readonly url: string) {}
 
-  static async start(behaviour: () => Behaviour): Promise<FaultyRegistry> {
+  /** `behaviour` is asked for each request, with the decoded request path (`/name` or `/@scope/name`). */
+  static async start(behaviour: (path: string) => Behaviour): Promise<FaultyRegistry> {
     let self: FaultyRegistry | undefined;
     const server = http.createServer((req, res) => {
-      self?.requests.push(decodeURIComponent(req.url ?? ''));
-      const b = behaviour();
+      const requestPath = decodeURIComponent(req.url ?? '');
+      self?.requests.push(requestPath);
+      const b = behaviour(requestPath);
       if (b === 'stall') return; // never answers; the client's timeout must fire
       if (b === '500') {
         res.writeHead(500, { 'content-type': 'application/json' });

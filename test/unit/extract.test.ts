@@ -49,3 +49,23 @@ describe('extract (TypeScript parser)', () => {
     assert.strictEqual(extractReferences({ path: '/x/a.py', text: 'import os' }).ok, false);
   });
 });
+
+describe('incremental parsing', () => {
+  it('gives the same references as a full parse after each of many random edits', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { IncrementalParser } = require('../../server/src/core/extract/javascript') as typeof import('../../server/src/core/extract/javascript');
+    const parser = new IncrementalParser();
+    let text = fs.readFileSync(fixture, 'utf8');
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pieces = ["import z from 'inc-zz';\n", "'", '"', '\n', 'require(', ')', '/*', '*/', 'x', ''];
+    for (let i = 0; i < 300; i++) {
+      const at = Math.floor(random() * text.length);
+      const remove = Math.floor(random() * 5);
+      text = text.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + text.slice(at + remove);
+      const incremental = extractJavaScript(text, fixture, undefined, parser);
+      const full = extractJavaScript(text, fixture);
+      assert.deepStrictEqual(incremental, full, `after edit ${i}`);
+    }
+  });
+});

@@ -23,8 +23,8 @@ import type { CheckResult } from '../core/model';
 import { toolVersion as version } from '../core/version';
 import { codeActionsFor } from './codeActions';
 import { toDiagnostic } from './diagnostics';
-import { SERVER_COMMANDS, STATUS_NOTIFICATION, type StatusParams } from './protocol';
-import { isBlockInsertion, ValidationScheduler } from './scheduler';
+import { SERVER_COMMANDS, STATS_REQUEST, STATUS_NOTIFICATION, type StatsResult, type StatusParams } from './protocol';
+import { isBlockInsertion, ValidationScheduler, type Priority } from './scheduler';
 
 export interface InitializationOptions {
   /** The extension's global storage; the standalone server uses an XDG cache dir. */
@@ -120,14 +120,14 @@ export function startServer(connection: Connection): void {
   };
   const scheduler = new ValidationScheduler(validate, () => sendStatus('idle'));
 
-  const scheduleDocument = async (doc: TextDocument, immediate: boolean) => {
+  const scheduleDocument = async (doc: TextDocument, immediate: boolean, priority: Priority = 'edit') => {
     if (!isSupportedDocument({ path: toPath(doc.uri), languageId: doc.languageId })) return;
     const settings = await getSettings(doc.uri);
-    scheduler.schedule(doc.uri, immediate ? BLOCK_DELAY_MS : settings.debounceMs);
+    scheduler.schedule(doc.uri, immediate ? BLOCK_DELAY_MS : settings.debounceMs, priority);
   };
 
   const revalidateAll = () => {
-    for (const doc of documents.all()) void scheduleDocument(doc, true);
+    for (const doc of documents.all()) void scheduleDocument(doc, true, 'open');
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -163,13 +163,14 @@ export function startServer(connection: Connection): void {
     revalidateAll();
   });
 
-  documents.onDidOpen((e) => void scheduleDocument(e.document, true));
+  documents.onDidOpen((e) => void scheduleDocument(e.document, true, 'open'));
   documents.onDidChangeContent((e) => {
     const immediate = blockInserted.delete(e.document.uri);
     void scheduleDocument(e.document, immediate);
   });
   documents.onDidClose((e) => {
     scheduler.cancel(e.document.uri);
+    core?.checker.parser.forget(toPath(e.document.uri));
     settingsCache.delete(e.document.uri);
     results.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -192,6 +193,19 @@ export function startServer(connection: Connection): void {
       core?.checker.invalidate();
       revalidateAll();
     }
+  });
+
+  connection.onRequest(STATS_REQUEST, (): StatsResult => {
+    const mem = process.memoryUsage();
+    return {
+      openDocuments: documents.all().length,
+      retainedResults: results.size,
+      registryCacheEntries: core?.lookup.cachedEntries ?? 0,
+      lookupsInFlight: core?.lookup.inFlightCount ?? 0,
+      networkLookups: core?.lookup.stats.network ?? 0,
+      rssMb: Math.round(mem.rss / 1048576),
+      heapUsedMb: Math.round(mem.heapUsed / 1048576),
+    };
   });
 
   connection.onShutdown(() => {

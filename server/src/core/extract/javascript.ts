@@ -38,8 +38,48 @@ export interface Extraction {
   declaredModules: string[];
 }
 
-export function extractJavaScript(text: string, fileName: string, languageId?: string): Extraction {
-  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindFor(fileName, languageId));
+/**
+ * Keeps the syntax trees of the few documents checked most recently, so that a keystroke reparses
+ * only the region around the edit (TypeScript's incremental parser) instead of the whole file.
+ */
+export class IncrementalParser {
+  private readonly trees = new Map<string, { tree: ts.SourceFile; kind: ts.ScriptKind }>();
+
+  constructor(private readonly capacity = 4) {}
+
+  parse(text: string, fileName: string, languageId?: string): ts.SourceFile {
+    const kind = scriptKindFor(fileName, languageId);
+    const previous = this.trees.get(fileName);
+    let tree: ts.SourceFile;
+    if (previous && previous.kind === kind) {
+      const old = previous.tree;
+      tree = old.text === text ? old : ts.updateSourceFile(old, text, changeRange(old.text, text));
+    } else {
+      tree = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
+    }
+    this.trees.delete(fileName); // re-insert: the Map's order is the recency order
+    this.trees.set(fileName, { tree, kind });
+    if (this.trees.size > this.capacity) this.trees.delete(this.trees.keys().next().value!);
+    return tree;
+  }
+
+  forget(fileName: string): void {
+    this.trees.delete(fileName);
+  }
+}
+
+/** The span that differs between two texts, from their common prefix and suffix. */
+export function changeRange(oldText: string, newText: string): ts.TextChangeRange {
+  const max = Math.min(oldText.length, newText.length);
+  let prefix = 0;
+  while (prefix < max && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  return ts.createTextChangeRange(ts.createTextSpan(prefix, oldText.length - prefix - suffix), newText.length - prefix - suffix);
+}
+
+export function extractJavaScript(text: string, fileName: string, languageId?: string, parser?: IncrementalParser): Extraction {
+  const sourceFile = parser ? parser.parse(text, fileName, languageId) : ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindFor(fileName, languageId));
   const references: Reference[] = [];
   const declaredModules: string[] = [];
 

@@ -9,6 +9,7 @@ import type { CheckResult, Finding, PackageInfo, Reference, Severity } from '../
 import type { GroundcheckSettings } from '../config/settings';
 import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
 import { extractReferences, type DocumentInput } from '../extract';
+import { IncrementalParser } from '../extract/javascript';
 import { ProjectModel, type ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
 import { matchesAny, scopeOf, typesPackageName } from '../resolve/specifier';
@@ -37,6 +38,8 @@ interface PendingPackage {
   project: ProjectInfo;
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Test, story and config files declare their imports under devDependencies. */
 function isDevFile(file: string): boolean {
   const parts = file.split(/[\\/]/);
@@ -49,6 +52,8 @@ function isDevFile(file: string): boolean {
 
 export class Checker {
   readonly projects: ProjectModel;
+  /** Syntax trees of the documents being edited, for incremental reparsing. */
+  readonly parser = new IncrementalParser();
   private readonly npmConfigs = new Map<string, NpmConfig>();
   private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
 
@@ -91,7 +96,7 @@ export class Checker {
       timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 },
     });
     if (!settings.enable) return empty('disabled');
-    const extracted = extractReferences(doc);
+    const extracted = extractReferences(doc, this.parser);
     if (!extracted.ok) return empty(extracted.reason);
     const t1 = this.deps.clock.now();
 
@@ -117,6 +122,12 @@ export class Checker {
       const info = results[i];
       if (!info) continue;
       if (info.status === 'unverified') unverified++;
+      // A suggestion search takes milliseconds; between them, let requests and other checks run.
+      if (info.status === 'missing') {
+        await this.deps.index.ready();
+        await yieldToEventLoop();
+        if (token.isCancellationRequested) throw new CancelledError();
+      }
       const finding = this.toFinding(pending[i], info, doc.path, settings.severity);
       if (finding && finding.severity !== 'off') findings.push(finding);
     }

@@ -192,6 +192,10 @@ export class PackageLookup {
     this.disk?.flush();
   }
 
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   get cachedEntries(): number {
     return Math.max(this.memory.size, this.disk?.size ?? 0);
   }

@@ -47,46 +47,37 @@ const MAX_NAME = 214; // npm's limit
 export class PopularIndex implements Snapshot {
   private loaded: Loaded | undefined;
   private failed = false;
+  private preparing: Promise<void> | undefined;
   private readonly memo = new LRUCache<string, Suggestion[]>({ max: 2_000 });
 
   constructor(private readonly file: string = defaultIndexPath()) {}
 
+  /**
+   * Loads the index without blocking: decompression on the thread pool, parsing in slices with
+   * the event loop free in between. The server awaits this before its first suggestion.
+   */
+  ready(): Promise<void> {
+    if (this.loaded || this.failed) return Promise.resolve();
+    this.preparing ??= fs.promises
+      .readFile(this.file)
+      .then((gz) => new Promise<Buffer>((resolve, reject) => zlib.gunzip(gz, (e, out) => (e ? reject(e) : resolve(out)))))
+      .then(async (raw) => {
+        const parser = parseIndex(raw.toString('utf8'));
+        while (!parser.next().done) await new Promise<void>((r) => setImmediate(r));
+        this.loaded ??= parser.result;
+      })
+      .catch(() => {
+        this.failed = true; // no index: no suggestions and no offline answers, never a crash
+      });
+    return this.preparing;
+  }
+
   private load(): Loaded | undefined {
     if (this.loaded || this.failed) return this.loaded;
     try {
-      const raw = zlib.gunzipSync(fs.readFileSync(this.file)).toString('utf8');
-      const headerEnd = raw.startsWith('#') ? raw.indexOf('\n') + 1 : 0;
-      const date = /snapshot ([\d-]+)/.exec(raw.slice(0, headerEnd))?.[1] ?? 'unknown';
-      const text = raw.slice(headerEnd);
-      let lines = 0;
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
-      const lineStart = new Int32Array(lines + 1);
-      const nameEnd = new Int32Array(lines);
-      const masks = new Int32Array(lines);
-      const lengthCount = new Int32Array(MAX_NAME + 2);
-      let line = 0;
-      let start = 0;
-      for (let i = 0; i < text.length && line < lines; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 9) nameEnd[line] = i;
-        else if (c === 10) {
-          lineStart[line] = start;
-          const len = Math.min(MAX_NAME + 1, nameEnd[line] - start);
-          lengthCount[len]++;
-          let m = 0;
-          for (let j = start; j < nameEnd[line]; j++) m |= 1 << (lowerCode(text.charCodeAt(j)) % 32);
-          masks[line] = m;
-          start = i + 1;
-          line++;
-        }
-      }
-      lineStart[lines] = text.length;
-      const lengthStart = new Int32Array(MAX_NAME + 3);
-      for (let len = 0; len <= MAX_NAME + 1; len++) lengthStart[len + 1] = lengthStart[len] + lengthCount[len];
-      const fill = lengthStart.slice();
-      const byLength = new Int32Array(lines);
-      for (let l = 0; l < lines; l++) byLength[fill[Math.min(MAX_NAME + 1, nameEnd[l] - lineStart[l])]++] = l;
-      this.loaded = { date, text, lineStart, nameEnd, masks, byLength, lengthStart };
+      const parser = parseIndex(zlib.gunzipSync(fs.readFileSync(this.file)).toString('utf8'));
+      while (!parser.next().done);
+      this.loaded = parser.result;
     } catch {
       this.failed = true; // no index: no suggestions and no offline answers, never a crash
     }
@@ -202,6 +193,56 @@ export function stems(name: string): string[] {
   }
   if (scope) out.push(tokens.join('').replace(/^[-_.]/, ''));
   return [...new Set(out)].filter((s) => s.length > 1 && s !== scope);
+}
+
+/** Slices of the parse between which the event loop may run. */
+const LINES_PER_SLICE = 20_000;
+
+/**
+ * Parses the index text into typed arrays. A generator so that the caller decides whether to run
+ * it in one go or in slices; `result` is set when it is done.
+ */
+function parseIndex(raw: string): Generator<void, void, void> & { result?: Loaded } {
+  const state: { result?: Loaded } = {};
+  function* run(): Generator<void, void, void> {
+    const headerEnd = raw.startsWith('#') ? raw.indexOf('\n') + 1 : 0;
+    const date = /snapshot ([\d-]+)/.exec(raw.slice(0, headerEnd))?.[1] ?? 'unknown';
+    const text = raw.slice(headerEnd);
+    let lines = 0;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+    yield;
+    const lineStart = new Int32Array(lines + 1);
+    const nameEnd = new Int32Array(lines);
+    const masks = new Int32Array(lines);
+    const lengthCount = new Int32Array(MAX_NAME + 2);
+    let line = 0;
+    let start = 0;
+    for (let i = 0; i < text.length && line < lines; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 9) nameEnd[line] = i;
+      else if (c === 10) {
+        lineStart[line] = start;
+        const len = Math.min(MAX_NAME + 1, nameEnd[line] - start);
+        lengthCount[len]++;
+        let m = 0;
+        for (let j = start; j < nameEnd[line]; j++) m |= 1 << (lowerCode(text.charCodeAt(j)) % 32);
+        masks[line] = m;
+        start = i + 1;
+        line++;
+        if (line % LINES_PER_SLICE === 0) yield;
+      }
+    }
+    lineStart[lines] = text.length;
+    const lengthStart = new Int32Array(MAX_NAME + 3);
+    for (let len = 0; len <= MAX_NAME + 1; len++) lengthStart[len + 1] = lengthStart[len] + lengthCount[len];
+    const fill = lengthStart.slice();
+    const byLength = new Int32Array(lines);
+    for (let l = 0; l < lines; l++) byLength[fill[Math.min(MAX_NAME + 1, nameEnd[l] - lineStart[l])]++] = l;
+    state.result = { date, text, lineStart, nameEnd, masks, byLength, lengthStart };
+  }
+  const gen = run();
+  // (defineProperty, not Object.assign: assign would copy the getter's value at this moment)
+  return Object.defineProperty(gen, 'result', { get: () => state.result }) as Generator<void, void, void> & { result?: Loaded };
 }
 
 function lowerCode(c: number): number {
