@@ -6,7 +6,7 @@
  * whether it called a real-but-undeclared package made up. Groundcheck asks Verdaccio on loopback,
  * where the real packages are published; the peers need no registry.
  */
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,7 +14,10 @@ import { Verdaccio } from '../test/support/verdaccio';
 import { copyFixture, isolatedEnv } from '../test/support/workspace';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+/** The peers live outside the project's dependencies (scripts/install-peers.sh). */
+const PEERS = execFileSync('bash', [path.join(ROOT, 'scripts', 'install-peers.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+const BIN = (name: string) => path.join(PEERS, 'node_modules', '.bin', name);
+const PEER_MODULE = (rel: string) => path.join(PEERS, 'node_modules', rel);
 
 interface Tree {
   name: string;
@@ -72,7 +75,7 @@ function generateTree(): Tree {
   write(path.join(dir, 'knip.json'), JSON.stringify({ entry: ['src/**/*.js'], project: ['src/**/*.js'] }));
   write(
     path.join(dir, 'eslint.config.js'),
-    `import importPlugin from '${path.join(ROOT, 'node_modules/eslint-plugin-import/lib/index.js')}';\nimport n from '${path.join(ROOT, 'node_modules/eslint-plugin-n/lib/index.js')}';\nexport default [{ files: ['**/*.js'], languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, plugins: { import: importPlugin, n }, rules: { 'import/no-unresolved': 'error', 'n/no-missing-import': 'error' } }];\n`,
+    `import importPlugin from '${PEER_MODULE('eslint-plugin-import/lib/index.js')}';\nimport n from '${PEER_MODULE('eslint-plugin-n/lib/index.js')}';\nexport default [{ files: ['**/*.js'], languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, plugins: { import: importPlugin, n }, rules: { 'import/no-unresolved': 'error', 'n/no-missing-import': 'error' } }];\n`,
   );
   const planted = MADE_UP.filter((_, k) => k * 97 + 5 < FILES - 1);
   return { name: `generated (${FILES} files)`, dir, files: FILES, madeUp: planted, undeclared: UNDECLARED.filter((_, k) => k * 191 + 7 < FILES - 1), real: INSTALLED };
@@ -81,10 +84,10 @@ function generateTree(): Tree {
 /** The repository's monorepo fixture, with the ESLint config for TypeScript. */
 function fixtureTree(): Tree {
   const dir = copyFixture('monorepo');
-  const parser = path.join(ROOT, 'node_modules/@typescript-eslint/parser/dist/index.js');
+  const parser = PEER_MODULE('@typescript-eslint/parser/dist/index.js');
   fs.writeFileSync(
     path.join(dir, 'eslint.config.mjs'),
-    `import * as parser from '${parser}';\nimport importPlugin from '${path.join(ROOT, 'node_modules/eslint-plugin-import/lib/index.js')}';\nimport n from '${path.join(ROOT, 'node_modules/eslint-plugin-n/lib/index.js')}';\nexport default [{ files: ['**/*.ts'], languageOptions: { parser, ecmaVersion: 'latest', sourceType: 'module' }, plugins: { import: importPlugin, n }, settings: { 'import/resolver': { node: { extensions: ['.ts', '.js'] } } }, rules: { 'import/no-unresolved': 'error', 'n/no-missing-import': 'error' } }];\n`,
+    `import * as parser from '${parser}';\nimport importPlugin from '${PEER_MODULE('eslint-plugin-import/lib/index.js')}';\nimport n from '${PEER_MODULE('eslint-plugin-n/lib/index.js')}';\nexport default [{ files: ['**/*.ts'], languageOptions: { parser, ecmaVersion: 'latest', sourceType: 'module' }, plugins: { import: importPlugin, n }, settings: { 'import/resolver': { node: { extensions: ['.ts', '.js'] } } }, rules: { 'import/no-unresolved': 'error', 'n/no-missing-import': 'error' } }];\n`,
   );
   fs.writeFileSync(path.join(dir, 'knip.json'), JSON.stringify({ workspaces: { 'packages/*': { entry: ['src/**/*.ts'] } } }));
   return {
