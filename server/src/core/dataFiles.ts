@@ -1,0 +1,18 @@
+/** Files shipped beside the code: server/data in a checkout, dist/data beside the bundle. */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export function dataFile(name: string, fromPackage?: () => string): string {
+  const candidates = [path.join(__dirname, 'data', name)];
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) candidates.push(path.join(dir, 'server', 'data', name));
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (found) return found;
+  if (fromPackage) {
+    try {
+      return fromPackage();
+    } catch {
+      // not installed either: the caller reports the missing file
+    }
+  }
+  return candidates[0];
+}

@@ -1,0 +1,114 @@
+/**
+ * Python imports with tree-sitter (web-tree-sitter and the grammar's wasm: no native build).
+ * Covers `import a.b`, `from a.b import c`, imports nested in functions, `importlib.import_module`
+ * and `__import__` with a literal, and notes imports guarded by `try/except ImportError`.
+ */
+import type { Node as SyntaxNode, Parser as TSParser } from 'web-tree-sitter';
+import type { Range } from '../model';
+import { dataFile } from '../dataFiles';
+
+export interface PythonImport {
+  /** The dotted module as written (`numpy.linalg`), without leading dots. */
+  module: string;
+  /** `from . import x`, `from ..pkg import y`. */
+  relative: boolean;
+  /** Range of the module name in the document. */
+  range: Range;
+  /** Inside `try:` whose handlers catch ImportError / ModuleNotFoundError (a fallback pattern). */
+  guarded: boolean;
+  kind: 'import' | 'from' | 'import_module' | '__import__';
+}
+
+let parserPromise: Promise<TSParser> | undefined;
+
+/** Loads the parser once per process (the wasm runtime and grammar take ~50 ms). */
+export function pythonParser(): Promise<TSParser> {
+  parserPromise ??= (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
+    const runtime = dataFile('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
+    await Parser.init({ locateFile: () => runtime });
+    const language = await Language.load(dataFile('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm')));
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  })();
+  return parserPromise;
+}
+
+const IMPORT_ERRORS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
+
+/** web-tree-sitter parses the UTF-16 JavaScript string, so its columns are UTF-16 units, as LSP's are. */
+function rangeOf(node: SyntaxNode): Range {
+  return { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.endPosition.row, character: node.endPosition.column } };
+}
+
+function isGuarded(node: SyntaxNode): boolean {
+  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
+    if (n.type === 'block' && n.parent?.type === 'try_statement' && n.parent.childForFieldName('body')?.id === n.id) {
+      for (const clause of n.parent.namedChildren) {
+        if (clause?.type !== 'except_clause') continue;
+        const caught = clause.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'block');
+        if (caught.length === 0) return true; // a bare `except:`
+        const names = caught.flatMap((c) => (c.type === 'identifier' ? [c.text] : c.descendantsOfType('identifier').map((i) => i?.text ?? '')));
+        if (names.some((name) => IMPORT_ERRORS.has(name))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function stringLiteral(node: SyntaxNode | null | undefined): SyntaxNode | undefined {
+  if (!node || node.type !== 'string') return undefined;
+  // Only plain literals: an f-string or a concatenation is not a module name we can judge.
+  const parts = node.namedChildren.filter((c) => c?.type !== 'string_start' && c?.type !== 'string_end');
+  return parts.length === 1 && parts[0]?.type === 'string_content' ? parts[0] : undefined;
+}
+
+export async function extractPython(text: string): Promise<PythonImport[]> {
+  const parser = await pythonParser();
+  const tree = parser.parse(text);
+  if (!tree) return [];
+  const out: PythonImport[] = [];
+  const add = (nameNode: SyntaxNode, kind: PythonImport['kind'], module: string, relative = false) => {
+    if (nameNode.hasError || module.length === 0) return;
+    out.push({ module, relative, range: rangeOf(nameNode), guarded: isGuarded(nameNode), kind });
+  };
+  try {
+    const visit = (node: SyntaxNode) => {
+      switch (node.type) {
+        case 'import_statement':
+          for (const child of node.childrenForFieldName('name')) {
+            const dotted = child?.type === 'aliased_import' ? child.childForFieldName('name') : child;
+            if (dotted?.type === 'dotted_name') add(dotted, 'import', dotted.text);
+          }
+          return;
+        case 'import_from_statement': {
+          const mod = node.childForFieldName('module_name');
+          if (mod?.type === 'dotted_name' && mod.text !== '__future__') add(mod, 'from', mod.text);
+          else if (mod?.type === 'relative_import') {
+            const inner = mod.namedChildren.find((c) => c?.type === 'dotted_name');
+            if (inner) add(inner, 'from', inner.text, true);
+          }
+          return;
+        }
+        case 'call': {
+          const fn = node.childForFieldName('function');
+          const callee = fn?.text ?? '';
+          const args = node.childForFieldName('arguments');
+          const literal = stringLiteral(args?.namedChildren[0]);
+          if (literal && (callee === 'importlib.import_module' || callee === 'import_module')) {
+            // a relative name needs its `package=` argument; leading dots mark it
+            add(literal, 'import_module', literal.text.replace(/^\.+/, ''), literal.text.startsWith('.'));
+          } else if (literal && callee === '__import__') add(literal, '__import__', literal.text);
+          break;
+        }
+      }
+      for (const child of node.namedChildren) if (child) visit(child);
+    };
+    visit(tree.rootNode);
+  } finally {
+    tree.delete(); // wasm memory is not garbage-collected
+  }
+  return out;
+}
