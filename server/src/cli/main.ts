@@ -127,6 +127,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   );
   progress.done();
   core.lookup.flush();
+  core.pypiLookup.flush();
   report.files.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   report.skipped.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   report.durationMs = Date.now() - started;

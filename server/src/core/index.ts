@@ -5,7 +5,9 @@ import { Checker } from './findings/checker';
 import { nodeFileSystem, systemClock, type Logger } from './io';
 import { PackageLookup } from './registry/lookup';
 import { NpmRegistryClient } from './registry/npmRegistry';
-import { PopularIndex } from './suggest/popularIndex';
+import { PopularIndex, defaultIndexPath } from './suggest/popularIndex';
+import { PypiClient } from './registry/pypi';
+import { pypiEndpoint, type PypiConfig } from './registry/pipConfig';
 
 export interface CoreOptions {
   logger: Logger;
@@ -22,6 +24,7 @@ export interface Core {
   checker: Checker;
   lookup: PackageLookup;
   index: PopularIndex;
+  pypiLookup: PackageLookup<PypiConfig>;
 }
 
 /** The standalone server's and CLI's cache: $XDG_CACHE_HOME/groundcheck, else ~/.cache/groundcheck. */
@@ -43,7 +46,19 @@ export function createCore(o: CoreOptions): Core {
     concurrency: o.concurrency,
     snapshot: index,
   });
+  const pypiIndex = new PopularIndex(defaultIndexPath('pypi-popular.idx.gz'));
+  const pypiLookup = new PackageLookup<PypiConfig>({
+    client: new PypiClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock }),
+    endpoint: pypiEndpoint,
+    cacheFile: 'pypi-index.jsonl',
+    clock: systemClock,
+    logger: o.logger,
+    cacheDir: o.cacheDir,
+    concurrency: o.concurrency,
+    snapshot: pypiIndex,
+  });
   const checker = new Checker({
+    python: { lookup: pypiLookup, index: pypiIndex },
     fs: nodeFileSystem,
     lookup,
     index,
@@ -53,5 +68,5 @@ export function createCore(o: CoreOptions): Core {
     trusted: o.trusted ?? true,
     homeDir: o.homeDir,
   });
-  return { checker, lookup, index };
+  return { checker, lookup, index, pypiLookup };
 }

@@ -55,8 +55,10 @@ export interface PackageInfo {
   status: LookupStatus;
   /** The registry that was asked, e.g. https://registry.npmjs.org/. */
   registry: string;
-  /** dist-tags.latest, when the package exists. */
+  /** dist-tags.latest (npm) or the newest release (PyPI), when the package exists. */
   latest?: string;
+  /** Every published version, where the registry lists them (PyPI: for missing-version). */
+  versions?: string[];
   /** Why the answer is unverified (timeout, HTTP 500, offline...). */
   reason?: string;
   /** For an unverified answer: whether the registry as a whole is failing (5xx, 429, network), not just this name. */
@@ -71,7 +73,7 @@ export interface PackageInfo {
   checkedAt: number;
 }
 
-export type FindingCode = 'missing-package' | 'undeclared-dependency' | 'unverified-package';
+export type FindingCode = 'missing-package' | 'missing-version' | 'undeclared-dependency' | 'unverified-package';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -79,6 +81,8 @@ export type PackageManager = 'npm' | 'yarn' | 'pnpm' | 'bun';
 
 /** What a fix needs to know; carried through diagnostics so quick fixes need no recomputation. */
 export interface FindingData {
+  ecosystem?: 'npm' | 'pypi';
+  /** The text the replace fixes swap out (the npm package name, or a Python import's top-level name). */
   packageName: string;
   /** Subpath after the package name, kept when the name is replaced. */
   subpath: string;
@@ -90,6 +94,12 @@ export interface FindingData {
   /** Declare it under devDependencies (test and config files). */
   dev?: boolean;
   packageManager?: PackageManager;
+  /** Python: requirements file or pyproject.toml that would declare it. */
+  manifestKind?: 'requirements' | 'pyproject';
+  /** Python: the distribution to declare or install (differs from the import name). */
+  distribution?: string;
+  /** The command the Install fix types into a terminal, when the checker knows it best. */
+  installCommand?: string;
 }
 
 export interface Finding {

@@ -187,6 +187,7 @@ export function startServer(connection: Connection): void {
   connection.onExecuteCommand((params) => {
     if (params.command === SERVER_COMMANDS.clearCache) {
       core?.lookup.clear();
+      core?.pypiLookup.clear();
       logger.info('registry cache cleared');
     }
     if (params.command === SERVER_COMMANDS.recheck || params.command === SERVER_COMMANDS.clearCache) {
@@ -211,6 +212,7 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(() => {
     scheduler.dispose();
     core?.lookup.flush();
+    core?.pypiLookup.flush();
   });
 
   documents.listen(connection);
@@ -220,6 +222,8 @@ export function startServer(connection: Connection): void {
 function toPath(uri: string): string {
   const parsed = URI.parse(uri);
   if (parsed.scheme === 'file') return parsed.fsPath;
+  // A notebook cell's URI carries the notebook's path: resolve its imports from there.
+  if (parsed.scheme === 'vscode-notebook-cell') return URI.file(parsed.path).fsPath;
   // untitled and other schemes: a pseudo path with the right extension, resolved from the home dir
   return path.join(os.homedir(), path.basename(parsed.path) || 'untitled');
 }

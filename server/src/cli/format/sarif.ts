@@ -22,6 +22,12 @@ export const RULES: Record<FindingCode, RuleText> = {
     full: 'The imported package is not published on the registry that was asked. Code that imports it cannot install, and the name can be registered by anyone (slopsquatting). Replace it with the real package you meant.',
     level: 'error',
   },
+  'missing-version': {
+    name: 'MissingVersion',
+    short: 'Requirement on a version that was never released',
+    full: 'The package exists, but no release matches the pinned or bounded version, so the requirement cannot be installed. Use a version that exists.',
+    level: 'error',
+  },
   'undeclared-dependency': {
     name: 'UndeclaredDependency',
     short: 'Import of a real package that is not declared or installed',

@@ -11,15 +11,22 @@ export interface GroundcheckSettings {
   /** Never touch the network: answers come from the cache and the bundled snapshot, else "unverified". */
   offline: boolean;
   debounceMs: number;
+  python: {
+    /** The package index (a Simple API URL); else pip's own configuration, else PyPI. */
+    indexUrl?: string;
+    /** The project's environment or interpreter; else .venv, venv, env, $VIRTUAL_ENV. */
+    environment?: string;
+  };
 }
 
 export const DEFAULT_SETTINGS: GroundcheckSettings = {
   enable: true,
   allow: [],
   privateScopes: [],
-  severity: { 'missing-package': 'error', 'undeclared-dependency': 'warning', 'unverified-package': 'hint' },
+  severity: { 'missing-package': 'error', 'missing-version': 'error', 'undeclared-dependency': 'warning', 'unverified-package': 'hint' },
   offline: false,
   debounceMs: 300,
+  python: {},
 };
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -35,6 +42,8 @@ export function normalizeSettings(raw: unknown): GroundcheckSettings {
     }
   }
   const debounce = Number(r.debounceMs);
+  const py = (r.python && typeof r.python === 'object' ? r.python : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
   return {
     enable: r.enable === undefined ? true : r.enable !== false,
     allow: strings(r.allow),
@@ -42,5 +51,6 @@ export function normalizeSettings(raw: unknown): GroundcheckSettings {
     severity,
     offline: r.offline === true,
     debounceMs: Number.isFinite(debounce) && debounce >= 0 ? Math.min(debounce, 10_000) : DEFAULT_SETTINGS.debounceMs,
+    python: { indexUrl: text(py.indexUrl), environment: text(py.environment) },
   };
 }

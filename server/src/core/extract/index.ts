@@ -1,6 +1,7 @@
 /** Chooses an extractor for a document and guards against input that is not source code. */
 import type { Reference } from '../model';
 import { extractJavaScript, JS_LANGUAGE_IDS, type IncrementalParser } from './javascript';
+import { pythonDocumentKind } from './pythonDocuments';
 
 /** Files larger than this are not parsed: they are generated or minified, and parsing would stall the editor. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -18,16 +19,26 @@ export type ExtractOutcome =
 
 const JS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;
 
-export function isSupportedDocument(doc: { path: string; languageId?: string }): boolean {
+export function isJavaScriptDocument(doc: { path: string; languageId?: string }): boolean {
   if (doc.languageId && (JS_LANGUAGE_IDS as readonly string[]).includes(doc.languageId)) return true;
   return JS_EXTENSIONS.test(doc.path);
 }
 
+/** JavaScript/TypeScript, or Python and its dependency files. */
+export function isSupportedDocument(doc: { path: string; languageId?: string }): boolean {
+  return isJavaScriptDocument(doc) || pythonDocumentKind(doc.path, doc.languageId) !== undefined;
+}
+
+/** Input that is not source text: too large to be hand-written, or binary. */
+export function unreadableReason(text: string): string | undefined {
+  if (text.length > MAX_DOCUMENT_BYTES) return `skipped: ${Math.round(text.length / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit`;
+  if (text.slice(0, 8192).includes('\u0000')) return 'skipped: binary content';
+  return undefined;
+}
+
 export function extractReferences(doc: DocumentInput, parser?: IncrementalParser): ExtractOutcome {
-  if (!isSupportedDocument(doc)) return { ok: false, reason: 'not a JavaScript or TypeScript document' };
-  if (doc.text.length > MAX_DOCUMENT_BYTES) {
-    return { ok: false, reason: `skipped: ${Math.round(doc.text.length / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit` };
-  }
-  if (doc.text.slice(0, 8192).includes('\u0000')) return { ok: false, reason: 'skipped: binary content' };
+  if (!isJavaScriptDocument(doc)) return { ok: false, reason: 'not a JavaScript or TypeScript document' };
+  const unreadable = unreadableReason(doc.text);
+  if (unreadable) return { ok: false, reason: unreadable };
   return { ok: true, ...extractJavaScript(doc.text, doc.path, doc.languageId, parser) };
 }

@@ -8,7 +8,9 @@ import { CancelledError, type CancellationToken, type Clock, type FileSystem, ty
 import type { CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
-import { extractReferences, type DocumentInput } from '../extract';
+import { extractReferences, unreadableReason, type DocumentInput } from '../extract';
+import { PythonChecker, pythonDocumentKind } from './pythonChecker';
+import type { PypiConfig } from '../registry/pipConfig';
 import { IncrementalParser } from '../extract/javascript';
 import { ProjectModel, type ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
@@ -22,6 +24,8 @@ export interface CheckerDeps {
   fs: FileSystem;
   lookup: PackageLookup;
   index: PopularIndex;
+  /** The Python pipeline's registry and index; without them Python documents are not checked. */
+  python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
   logger: Logger;
   clock: Clock;
   env: NodeJS.ProcessEnv;
@@ -57,8 +61,13 @@ export class Checker {
   private readonly npmConfigs = new Map<string, NpmConfig>();
   private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
 
+  readonly python: PythonChecker | undefined;
+
   constructor(private readonly deps: CheckerDeps) {
     this.projects = new ProjectModel(deps.fs);
+    this.python = deps.python
+      ? new PythonChecker({ fs: deps.fs, lookup: deps.python.lookup, index: deps.python.index, logger: deps.logger, clock: deps.clock, env: deps.env, trusted: deps.trusted, homeDir: deps.homeDir })
+      : undefined;
   }
 
   /** Configuration files changed: re-read manifests, tsconfigs and .npmrc on the next check. */
@@ -66,6 +75,7 @@ export class Checker {
     this.projects.invalidate();
     this.npmConfigs.clear();
     this.projectConfigs.clear();
+    this.python?.invalidate();
   }
 
   /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
@@ -96,6 +106,14 @@ export class Checker {
       timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 },
     });
     if (!settings.enable) return empty('disabled');
+    const pythonKind = pythonDocumentKind(doc.path, doc.languageId);
+    if (pythonKind) {
+      const unreadable = unreadableReason(doc.text);
+      if (unreadable || !this.python) return empty(unreadable ?? 'Python checking is not configured');
+      const outcome = await this.python.check(doc.path, doc.text, pythonKind, settings, token);
+      const total = this.deps.clock.now() - t0;
+      return { ...outcome, timings: { extractMs: 0, resolveMs: 0, lookupMs: total, totalMs: total } };
+    }
     const extracted = extractReferences(doc, this.parser);
     if (!extracted.ok) return empty(extracted.reason);
     const t1 = this.deps.clock.now();

@@ -25,3 +25,25 @@ export function undeclaredMessage(name: string, info: PackageInfo, manifest: str
 export function unverifiedMessage(name: string, info: PackageInfo): string {
   return `Could not verify '${name}' on ${info.registry}: ${info.reason ?? 'no answer'}. It is not installed; it will be checked again.`;
 }
+
+export function pypiMissingImportMessage(module: string, distributions: string[], info: PackageInfo, suggestions: string[]): string {
+  const names = quoteList(distributions.slice(0, 3));
+  const head = `'${module}' is not installed, and no distribution ${names} exists on the package index (${info.registry.split(' ')[0]}).`;
+  return suggestions.length > 0 ? `${head} Did you mean ${quoteList(suggestions)}?` : head;
+}
+
+export function pypiMissingRequirementMessage(name: string, info: PackageInfo, suggestions: string[]): string {
+  const head = `'${name}' does not exist on the package index (${info.registry.split(' ')[0]}).`;
+  return suggestions.length > 0 ? `${head} Did you mean ${quoteList(suggestions)}?` : head;
+}
+
+export function missingVersionMessage(name: string, specifier: string, info: PackageInfo): string {
+  return `No release of '${name}' matches ${specifier} on the package index (${info.registry.split(' ')[0]}); the newest is ${info.latest ?? 'unknown'}.`;
+}
+
+export function pypiUndeclaredMessage(module: string, distribution: string, info: PackageInfo, manifest: string | undefined): string {
+  const provided = module.split('.')[0] === distribution ? `'${module}'` : `'${module}' (from '${distribution}')`;
+  const latest = info.latest ? ` (latest ${info.latest})` : '';
+  const where = info.source === 'snapshot' ? `exists (${info.reason})` : `exists on the package index${latest}`;
+  return `${provided} ${where} but is not installed${manifest ? ` and not declared in ${manifest}` : ''}.`;
+}

@@ -17,8 +17,18 @@ export interface Snapshot {
   has(name: string): boolean;
 }
 
-export interface LookupOptions {
-  client: RegistryClient;
+/** Where a name is looked up; `scoped` marks a registry chosen for the name's scope. */
+export interface Endpoint {
+  url: string;
+  scoped: boolean;
+}
+
+export interface LookupOptions<C> {
+  client: RegistryClient<C>;
+  /** The registry a name goes to under a configuration (npm: its scope's registry or the default). */
+  endpoint?: (config: C, name: string) => Endpoint;
+  /** File name of the persisted cache inside cacheDir. */
+  cacheFile?: string;
   clock: Clock;
   logger: Logger;
   /** Directory for the persisted cache; undefined keeps it in memory only. */
@@ -72,7 +82,7 @@ export interface LookupStats {
   failures: number;
 }
 
-export class PackageLookup {
+export class PackageLookup<C = NpmConfig> {
   private readonly memory = new LRUCache<string, PackageInfo>({ max: 20_000 });
   private readonly failures = new LRUCache<string, PackageInfo>({ max: 5_000 });
   private readonly inFlight = new Map<string, Promise<PackageInfo>>();
@@ -81,9 +91,12 @@ export class PackageLookup {
   private readonly semaphore: Semaphore;
   readonly stats: LookupStats = { network: 0, memoryHits: 0, diskHits: 0, failures: 0 };
 
-  constructor(private readonly o: LookupOptions) {
+  private readonly endpoint: (config: C, name: string) => Endpoint;
+
+  constructor(private readonly o: LookupOptions<C>) {
     this.semaphore = new Semaphore(o.concurrency ?? 8);
-    this.disk = o.cacheDir ? new DiskCache<PackageInfo>(`${o.cacheDir}/npm-registry.jsonl`, o.logger, isPackageInfo) : undefined;
+    this.disk = o.cacheDir ? new DiskCache<PackageInfo>(`${o.cacheDir}/${o.cacheFile ?? 'npm-registry.jsonl'}`, o.logger, isPackageInfo) : undefined;
+    this.endpoint = o.endpoint ?? (registryFor as unknown as (config: C, name: string) => Endpoint);
   }
 
   private ttl(info: PackageInfo): number {
@@ -95,8 +108,8 @@ export class PackageLookup {
   }
 
   /** A cached answer without touching the network; expired "exists" still counts offline. */
-  peek(name: string, config: NpmConfig, allowExpired = false): PackageInfo | undefined {
-    const key = cacheKey(name, config);
+  peek(name: string, config: C, allowExpired = false): PackageInfo | undefined {
+    const key = this.cacheKey(name, config);
     const hit = this.memory.get(key) ?? this.disk?.get(key);
     if (!hit) return undefined;
     const usable = this.fresh(hit) || (allowExpired && hit.status === 'exists');
@@ -104,22 +117,22 @@ export class PackageLookup {
   }
 
   /** Answers for a name without the network: cache, then the bundled snapshot, else unverified. */
-  offline(name: string, config: NpmConfig): PackageInfo {
+  offline(name: string, config: C): PackageInfo {
     const cached = this.peek(name, config, true);
     if (cached) return cached;
     return this.fromSnapshot(name, config, 'offline mode') ?? {
-      name, status: 'unverified', registry: registryFor(config, name).url, reason: 'offline mode', source: 'offline', checkedAt: this.o.clock.now(),
+      name, status: 'unverified', registry: this.endpoint(config, name).url, reason: 'offline mode', source: 'offline', checkedAt: this.o.clock.now(),
     };
   }
 
-  private fromSnapshot(name: string, config: NpmConfig, reason: string): PackageInfo | undefined {
+  private fromSnapshot(name: string, config: C, reason: string): PackageInfo | undefined {
     // Only the public registry's snapshot can vouch for a name, and only that it exists.
-    if (!this.o.snapshot?.has(name) || registryFor(config, name).scoped) return undefined;
-    return { name, status: 'exists', registry: registryFor(config, name).url, reason: `${reason}; known from the ${this.o.snapshot.date} snapshot`, source: 'snapshot', checkedAt: this.o.clock.now() };
+    if (!this.o.snapshot?.has(name) || this.endpoint(config, name).scoped) return undefined;
+    return { name, status: 'exists', registry: this.endpoint(config, name).url, reason: `${reason}; known from the ${this.o.snapshot.date} snapshot`, source: 'snapshot', checkedAt: this.o.clock.now() };
   }
 
-  lookup(name: string, config: NpmConfig): Promise<PackageInfo> {
-    const key = cacheKey(name, config);
+  lookup(name: string, config: C): Promise<PackageInfo> {
+    const key = this.cacheKey(name, config);
     const mem = this.memory.get(key);
     if (mem && this.fresh(mem)) {
       this.stats.memoryHits++;
@@ -135,7 +148,7 @@ export class PackageLookup {
     if (failed && this.o.clock.now() - failed.checkedAt < (this.o.failureBackoffMs ?? 30_000)) return Promise.resolve(failed);
     const running = this.inFlight.get(key);
     if (running) return running;
-    const registry = registryFor(config, name).url;
+    const registry = this.endpoint(config, name).url;
     const cooling = this.cooldowns.get(registry);
     if (cooling && this.o.clock.now() < cooling.until) {
       const wait = Math.ceil((cooling.until - this.o.clock.now()) / 1000);
@@ -181,6 +194,10 @@ export class PackageLookup {
     return [...this.cooldowns].filter(([, c]) => now < c.until).map(([r]) => r);
   }
 
+  private cacheKey(name: string, config: C): string {
+    return `${this.endpoint(config, name).url} ${name}`;
+  }
+
   clear(): void {
     this.memory.clear();
     this.failures.clear();
@@ -201,6 +218,4 @@ export class PackageLookup {
   }
 }
 
-function cacheKey(name: string, config: NpmConfig): string {
-  return `${registryFor(config, name).url} ${name}`;
-}
+

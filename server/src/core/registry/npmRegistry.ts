@@ -9,8 +9,8 @@ import type { Clock } from '../io';
 import type { NpmConfig } from './npmrc';
 import { registryFor } from './npmrc';
 
-export interface RegistryClient {
-  fetch(name: string, config: NpmConfig): Promise<PackageInfo>;
+export interface RegistryClient<C = NpmConfig> {
+  fetch(name: string, config: C): Promise<PackageInfo>;
 }
 
 export interface NpmRegistryOptions {

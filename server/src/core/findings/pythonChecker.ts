@@ -1,0 +1,202 @@
+/**
+ * The Python pipeline: imports (files and notebook cells) and dependency declarations
+ * (requirements files, pyproject.toml, setup.cfg) -> local resolution (stdlib, the project's own
+ * modules, its environment) -> the package index -> findings.
+ */
+import * as path from 'path';
+export { pythonDocumentKind } from '../extract/pythonDocuments';
+import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
+import type { Finding, PackageInfo, Severity } from '../model';
+import type { GroundcheckSettings } from '../config/settings';
+import { extractPython, type PythonImport } from '../extract/python';
+import type { PythonDocumentKind } from '../extract/pythonDocuments';
+import { normalizePythonName, parsePyproject, parseRequirementsTxt, parseSetupCfg, type Requirement } from '../extract/requirements';
+import { matchesAny } from '../resolve/specifier';
+import { isStdlibModule } from '../resolve/python/stdlib';
+import { candidateDistributions, IMPORT_TO_DISTRIBUTIONS } from '../resolve/python/importNames';
+import { declaredProvides, isLocalModule, PythonProjectModel, type PythonProjectInfo } from '../resolve/python/project';
+import { loadPipConfig, type PypiConfig } from '../registry/pipConfig';
+import type { PackageLookup } from '../registry/lookup';
+import type { PopularIndex } from '../suggest/popularIndex';
+import { missingVersionMessage, pypiMissingImportMessage, pypiMissingRequirementMessage, pypiUndeclaredMessage, unverifiedMessage } from './messages';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pep440 = require('@renovatebot/pep440') as { satisfies(version: string, specifier: string): boolean; validRange(specifier: string): boolean };
+
+export interface PythonCheckerDeps {
+  fs: FileSystem;
+  lookup: PackageLookup<PypiConfig>;
+  index: PopularIndex;
+  logger: Logger;
+  clock: Clock;
+  env: NodeJS.ProcessEnv;
+  trusted: boolean;
+  homeDir?: string;
+}
+
+export interface PythonCheckOutcome {
+  findings: Finding[];
+  references: number;
+  unverified: number;
+}
+
+/** One step down for an import inside `try/except ImportError`: the code already expects it may be absent. */
+const SOFTER: Record<Severity, Severity> = { error: 'warning', warning: 'information', information: 'hint', hint: 'hint', off: 'off' };
+
+const DISTRIBUTION_TO_IMPORT = new Map<string, string>(
+  Object.entries(IMPORT_TO_DISTRIBUTIONS).flatMap(([imp, dists]) => dists.map((d) => [normalizePythonName(d), imp] as [string, string])),
+);
+
+/** The import name a suggested distribution is most likely used under. */
+function importNameOf(distribution: string): string {
+  return DISTRIBUTION_TO_IMPORT.get(normalizePythonName(distribution)) ?? normalizePythonName(distribution).replace(/-/g, '_');
+}
+
+export class PythonChecker {
+  readonly projects: PythonProjectModel;
+  private readonly configs = new Map<string, PypiConfig>();
+
+  constructor(private readonly deps: PythonCheckerDeps) {
+    this.projects = new PythonProjectModel(deps.fs, deps.env);
+  }
+
+  invalidate(): void {
+    this.projects.invalidate();
+    this.configs.clear();
+  }
+
+  pipConfigFor(project: PythonProjectInfo, settings: GroundcheckSettings): PypiConfig {
+    const key = `${project.environment?.dir ?? ''}\u0000${settings.python.indexUrl ?? ''}`;
+    let config = this.configs.get(key);
+    if (!config) {
+      config = loadPipConfig({ fs: this.deps.fs, env: this.deps.env, homeDir: this.deps.homeDir, environmentDir: project.environment?.dir, trusted: this.deps.trusted, settingIndexUrl: settings.python.indexUrl });
+      this.configs.set(key, config);
+    }
+    return config;
+  }
+
+  private ask(name: string, config: PypiConfig, settings: GroundcheckSettings): Promise<PackageInfo> {
+    const normalized = normalizePythonName(name);
+    return settings.offline ? Promise.resolve(this.deps.lookup.offline(normalized, config)) : this.deps.lookup.lookup(normalized, config);
+  }
+
+  private suggestions(name: string): string[] {
+    return this.deps.index.suggest(normalizePythonName(name)).map((s) => s.name);
+  }
+
+  async check(file: string, text: string, kind: PythonDocumentKind, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
+    const project = this.projects.forFile(file, settings.python.environment);
+    const config = this.pipConfigFor(project, settings);
+    if (kind === 'python') return this.checkImports(file, text, project, config, settings, token);
+    let requirements: Requirement[];
+    if (kind === 'requirements') requirements = parseRequirementsTxt(text).requirements;
+    else if (kind === 'setup.cfg') requirements = parseSetupCfg(text).requirements;
+    else {
+      const parsed = parsePyproject(text);
+      if ('error' in parsed) {
+        this.deps.logger.debug(`${file}: not checked, TOML does not parse yet (${parsed.error})`);
+        return { findings: [], references: 0, unverified: 0 };
+      }
+      requirements = parsed.requirements;
+    }
+    return this.checkRequirements(requirements, config, settings, token);
+  }
+
+  private async checkRequirements(requirements: Requirement[], config: PypiConfig, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
+    const todo = requirements.filter((r) => !r.url && !matchesAny(r.normalized, settings.allow) && !matchesAny(r.name, settings.allow));
+    const infos = await Promise.all(todo.map((r) => this.ask(r.name, config, settings)));
+    if (token.isCancellationRequested) throw new CancelledError();
+    const findings: Finding[] = [];
+    let unverified = 0;
+    for (let i = 0; i < todo.length; i++) {
+      const r = todo[i];
+      const info = infos[i];
+      const data = { ecosystem: 'pypi' as const, packageName: r.name, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
+      if (info.status === 'unverified') {
+        unverified++;
+        findings.push({ code: 'unverified-package', severity: settings.severity['unverified-package'], message: unverifiedMessage(r.name, info), range: r.range, data });
+      } else if (info.status === 'missing') {
+        await this.deps.index.ready();
+        data.suggestions = this.suggestions(r.name);
+        findings.push({ code: 'missing-package', severity: settings.severity['missing-package'], message: pypiMissingRequirementMessage(r.name, info, data.suggestions), range: r.range, data });
+      } else if (r.specifier && info.versions && info.versions.length > 0 && pep440.validRange(r.specifier) && !info.versions.some((v) => pep440.satisfies(v, r.specifier))) {
+        findings.push({ code: 'missing-version', severity: settings.severity['missing-version'], message: missingVersionMessage(r.name, r.specifier, info), range: r.range, data });
+      }
+    }
+    return { findings: findings.filter((f) => f.severity !== 'off'), references: requirements.length, unverified };
+  }
+
+  private async checkImports(file: string, text: string, project: PythonProjectInfo, config: PypiConfig, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
+    const imports = await extractPython(text);
+    if (token.isCancellationRequested) throw new CancelledError();
+    const pending: { imp: PythonImport; top: string; candidates: string[] }[] = [];
+    for (const imp of imports) {
+      if (imp.relative) continue;
+      const top = imp.module.split('.')[0];
+      if (top === '__future__' || isStdlibModule(top)) continue;
+      if (project.environment?.imports.has(top)) continue; // installed
+      if (isLocalModule(this.deps.fs, file, project.root, top)) continue;
+      const candidates = candidateDistributions(imp.module);
+      if (matchesAny(top, settings.allow) || candidates.some((c) => matchesAny(normalizePythonName(c), settings.allow))) continue;
+      if (candidates.some((c) => project.declared.has(normalizePythonName(c)))) {
+        pending.push({ imp, top, candidates }); // declared: still confirm it exists
+        continue;
+      }
+      // Declared under a name we cannot map (and not installed): do not call it made up.
+      if (declaredProvides(project.declared.keys(), top)) continue;
+      pending.push({ imp, top, candidates });
+    }
+    const answers = await Promise.all(pending.map((p) => Promise.all(p.candidates.map((c) => this.ask(c, config, settings)))));
+    if (token.isCancellationRequested) throw new CancelledError();
+
+    const findings: Finding[] = [];
+    let unverified = 0;
+    const manifestName = project.manifest ? path.relative(path.dirname(file), project.manifest.file) : undefined;
+    for (let i = 0; i < pending.length; i++) {
+      const { imp, top, candidates } = pending[i];
+      const infos = answers[i];
+      const soften = (s: Severity) => (imp.guarded ? SOFTER[s] : s);
+      const existing = infos.findIndex((x) => x.status === 'exists');
+      const base = { ecosystem: 'pypi' as const, packageName: top, subpath: imp.module.slice(top.length), suggestions: [] as string[] };
+      if (existing >= 0) {
+        const distribution = candidates[existing];
+        const declared = candidates.some((c) => project.declared.has(normalizePythonName(c)));
+        if (declared || !project.manifest) continue;
+        const info = infos[existing];
+        const python = project.environment?.python;
+        const installCommand = {
+          uv: `uv add ${distribution}`,
+          poetry: `poetry add ${distribution}`,
+          pipenv: `pipenv install ${distribution}`,
+          pip: `${python ?? 'python3'} -m pip install ${distribution}`,
+        }[project.installer];
+        findings.push({
+          code: 'undeclared-dependency',
+          severity: soften(settings.severity['undeclared-dependency']),
+          message: pypiUndeclaredMessage(imp.module, distribution, info, manifestName),
+          range: imp.range,
+          data: { ...base, registry: info.registry, latest: info.latest, distribution, manifestPath: project.manifest.file, manifestKind: project.manifest.kind, installCommand },
+        });
+        continue;
+      }
+      const failed = infos.find((x) => x.status === 'unverified');
+      if (failed) {
+        unverified++;
+        findings.push({ code: 'unverified-package', severity: soften(settings.severity['unverified-package']), message: unverifiedMessage(candidates[0], failed), range: imp.range, data: { ...base, registry: failed.registry } });
+        continue;
+      }
+      await this.deps.index.ready();
+      await new Promise<void>((r) => setImmediate(r)); // suggestion searches take milliseconds: let requests through
+      if (token.isCancellationRequested) throw new CancelledError();
+      const distributions = this.suggestions(candidates[candidates.length - 1] === top ? top : candidates[0]);
+      const suggestions = [...new Set(distributions.map(importNameOf))].filter((s) => s !== top);
+      findings.push({
+        code: 'missing-package',
+        severity: soften(settings.severity['missing-package']),
+        message: pypiMissingImportMessage(imp.module, candidates.map(normalizePythonName), infos[0], distributions),
+        range: imp.range,
+        data: { ...base, suggestions, registry: infos[0].registry },
+      });
+    }
+    return { findings: findings.filter((f) => f.severity !== 'off'), references: imports.length, unverified };
+  }
+}

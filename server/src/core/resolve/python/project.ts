@@ -1,0 +1,135 @@
+/**
+ * What the Python resolver knows about the project around a file: its root, the distributions it
+ * declares (requirements files with their -r includes, pyproject.toml, setup.cfg, Pipfile), its
+ * environment, and how to install into it. Cached per directory until a watched file changes.
+ */
+import * as path from 'path';
+import type { FileSystem } from '../../io';
+import { normalizePythonName, parsePyproject, parseRequirementsTxt, parseSetupCfg } from '../../extract/requirements';
+import { findEnvironmentDirs, readEnvironment, type PythonEnvironment } from './environment';
+
+export type PythonInstaller = 'uv' | 'poetry' | 'pipenv' | 'pip';
+
+export interface PythonProjectInfo {
+  root: string;
+  /** Normalised distribution name -> the file that declares it. */
+  declared: Map<string, string>;
+  /** Where a new dependency would be added. */
+  manifest?: { file: string; kind: 'requirements' | 'pyproject' };
+  environment?: PythonEnvironment;
+  installer: PythonInstaller;
+}
+
+const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile', 'requirements.txt', '.git'];
+const MAX_INCLUDE_DEPTH = 5;
+
+export class PythonProjectModel {
+  private readonly byDir = new Map<string, PythonProjectInfo>();
+  constructor(private readonly fs: FileSystem, private readonly env: NodeJS.ProcessEnv) {}
+
+  invalidate(): void {
+    this.byDir.clear();
+  }
+
+  forFile(file: string, configuredEnvironment?: string): PythonProjectInfo {
+    const dir = path.dirname(file);
+    const key = `${dir}\u0000${configuredEnvironment ?? ''}`;
+    let info = this.byDir.get(key);
+    if (!info) {
+      info = this.compute(dir, configuredEnvironment);
+      this.byDir.set(key, info);
+    }
+    return info;
+  }
+
+  private findRoot(fromDir: string): string {
+    for (let dir = fromDir; ; dir = path.dirname(dir)) {
+      if (ROOT_MARKERS.some((m) => this.fs.exists(path.join(dir, m))) || this.fs.readDir(dir).some((f) => /^requirements.*\.txt$/.test(f))) return dir;
+      if (path.dirname(dir) === dir) return fromDir;
+    }
+  }
+
+  private compute(dir: string, configuredEnvironment?: string): PythonProjectInfo {
+    const fs = this.fs;
+    const root = this.findRoot(dir);
+    const declared = new Map<string, string>();
+    const readRequirements = (file: string, depth: number) => {
+      const text = fs.readFile(file);
+      if (text === undefined || depth > MAX_INCLUDE_DEPTH) return;
+      const parsed = parseRequirementsTxt(text);
+      for (const r of parsed.requirements) if (!declared.has(r.normalized)) declared.set(r.normalized, file);
+      for (const inc of parsed.includes) readRequirements(path.resolve(path.dirname(file), inc), depth + 1);
+    };
+    const requirementFiles = [
+      ...fs.readDir(root).filter((f) => /^requirements.*\.txt$/.test(f)).map((f) => path.join(root, f)),
+      ...fs.readDir(path.join(root, 'requirements')).filter((f) => f.endsWith('.txt')).map((f) => path.join(root, 'requirements', f)),
+    ];
+    for (const f of requirementFiles) readRequirements(f, 0);
+    const pyprojectFile = path.join(root, 'pyproject.toml');
+    const pyprojectText = fs.readFile(pyprojectFile);
+    let pyprojectDeclares = false;
+    if (pyprojectText !== undefined) {
+      const parsed = parsePyproject(pyprojectText);
+      if (!('error' in parsed)) {
+        for (const r of parsed.requirements) declared.set(r.normalized, pyprojectFile);
+        pyprojectDeclares = /^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\])/m.test(pyprojectText);
+      }
+    }
+    const setupCfg = fs.readFile(path.join(root, 'setup.cfg'));
+    if (setupCfg !== undefined) for (const r of parseSetupCfg(setupCfg).requirements) declared.set(r.normalized, path.join(root, 'setup.cfg'));
+    const pipfile = fs.readFile(path.join(root, 'Pipfile'));
+    if (pipfile !== undefined) {
+      const parsed = parsePyproject(pipfile.replace(/^\[(dev-)?packages\]/gm, '[tool.poetry.dependencies]'));
+      if (!('error' in parsed)) for (const r of parsed.requirements) declared.set(r.normalized, path.join(root, 'Pipfile'));
+    }
+
+    let environment: PythonEnvironment | undefined;
+    for (const envDir of findEnvironmentDirs(fs, root, this.env, configuredEnvironment)) {
+      environment = readEnvironment(fs, envDir);
+      if (environment) break;
+    }
+    const mainRequirements = requirementFiles.find((f) => path.basename(f) === 'requirements.txt') ?? requirementFiles[0];
+    const manifest = pyprojectDeclares
+      ? { file: pyprojectFile, kind: 'pyproject' as const }
+      : mainRequirements
+        ? { file: mainRequirements, kind: 'requirements' as const }
+        : undefined;
+    const installer: PythonInstaller = fs.exists(path.join(root, 'uv.lock'))
+      ? 'uv'
+      : fs.exists(path.join(root, 'poetry.lock'))
+        ? 'poetry'
+        : fs.exists(path.join(root, 'Pipfile'))
+          ? 'pipenv'
+          : 'pip';
+    return { root, declared, manifest, environment, installer };
+  }
+}
+
+/** A module or package of the project itself: beside the file, in a folder above it up to the root, or under src/. */
+export function isLocalModule(fs: FileSystem, file: string, root: string, top: string): boolean {
+  const dirs: string[] = [];
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    dirs.push(dir);
+    if (dir === root || path.dirname(dir) === dir || !dir.startsWith(root)) break;
+  }
+  dirs.push(path.join(root, 'src'), path.join(root, 'lib'));
+  return dirs.some((d) => fs.exists(path.join(d, `${top}.py`)) || fs.exists(path.join(d, `${top}.pyi`)) || fs.isDirectory(path.join(d, top)));
+}
+
+const squash = (s: string) => normalizePythonName(s).replace(/-/g, '');
+
+/**
+ * Whether a declared (not installed) distribution plausibly provides an import whose name differs:
+ * its name contains the import's (`python-engineio` for engineio, `pywinrm` for winrm), or the
+ * scikit abbreviation (`scikit-fuzzy` for skfuzzy). Used only to avoid calling such an import
+ * made up; it never makes a finding.
+ */
+export function declaredProvides(declared: Iterable<string>, top: string): boolean {
+  const want = squash(top);
+  if (want.length < 3) return false;
+  for (const dist of declared) {
+    const d = squash(dist);
+    if (d.includes(want) || d.replace(/^scikit/, 'sk').includes(want)) return true;
+  }
+  return false;
+}
