@@ -40,15 +40,43 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   const trusted = vscode.workspace.isTrusted;
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      { scheme: 'file', language: 'python' },
+      { scheme: 'untitled', language: 'python' },
+      { scheme: 'vscode-notebook-cell', language: 'python' }, // Jupyter notebook cells
+      { scheme: 'file', pattern: '**/requirements*.{txt,in}' },
+      { scheme: 'file', language: 'pip-requirements' },
+      { scheme: 'file', pattern: '**/pyproject.toml' },
+      { scheme: 'file', pattern: '**/setup.cfg' },
+    ],
+    middleware: {
+      workspace: {
+        // Fill groundcheck.python.environment from the Python extension's selected interpreter.
+        configuration: async (params, token, next) => {
+          const result = (await next(params, token)) as unknown[];
+          if (!Array.isArray(result)) return result;
+          return Promise.all(
+            result.map(async (value, i) => {
+              const item = params.items[i];
+              const settings = value as { python?: { environment?: string } } | null;
+              if (item?.section !== 'groundcheck' || !settings || settings.python?.environment) return value;
+              const environment = await selectedPythonEnvironment(item.scopeUri);
+              return environment ? { ...settings, python: { ...settings.python, environment } } : value;
+            }),
+          );
+        },
+      },
+    },
     synchronize: {
       // The server re-reads project facts when these change.
       fileEvents: [
         vscode.workspace.createFileSystemWatcher('**/{package.json,groundcheck.json,tsconfig*.json,jsconfig*.json,.npmrc,pnpm-workspace.yaml,lerna.json,*.d.ts}'),
         vscode.workspace.createFileSystemWatcher('**/{package-lock.json,yarn.lock,pnpm-lock.yaml,bun.lock,bun.lockb}'),
+        vscode.workspace.createFileSystemWatcher('**/{requirements*.txt,pyproject.toml,setup.cfg,Pipfile,uv.lock,poetry.lock,pip.conf,*.dist-info/RECORD}'),
       ],
     },
     initializationOptions: { cacheDir: context.globalStorageUri.fsPath, trusted },
@@ -60,6 +88,34 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   showStatus({ state: 'checking', findings: 0, unverified: 0, offline: false, degraded: false }, trusted);
   status.show();
   await client.start();
+}
+
+interface PythonExtensionApi {
+  environments?: {
+    getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined;
+    onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
+  };
+}
+
+let pythonApi: Promise<PythonExtensionApi | undefined> | undefined;
+
+/** The interpreter picked in the Python extension for a resource, when that extension is installed. */
+async function selectedPythonEnvironment(scopeUri: string | undefined): Promise<string | undefined> {
+  pythonApi ??= (async () => {
+    const ext = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
+    if (!ext) return undefined;
+    try {
+      const api = ext.isActive ? ext.exports : await ext.activate();
+      // A different interpreter means different installed packages: have the server re-read.
+      api?.environments?.onDidChangeActiveEnvironmentPath?.(() => void client?.sendNotification('workspace/didChangeConfiguration', { settings: null }));
+      return api;
+    } catch (e) {
+      log.warn(`could not read the Python extension's interpreter: ${(e as Error).message}`);
+      return undefined;
+    }
+  })();
+  const api = await pythonApi;
+  return api?.environments?.getActiveEnvironmentPath(scopeUri ? vscode.Uri.parse(scopeUri) : undefined)?.path;
 }
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {

@@ -22,6 +22,7 @@ export function isolatedEnv(root: string): NodeJS.ProcessEnv {
     XDG_CACHE_HOME: path.join(home, 'cache'),
     npm_config_userconfig: empty,
     npm_config_globalconfig: empty,
+    PIP_CONFIG_FILE: '/dev/null', // no machine pip.conf: the tests say which index to use
     GROUNDCHECK_TEST_ROOT: root,
   };
 }

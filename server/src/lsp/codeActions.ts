@@ -45,10 +45,12 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
       });
     }
     if (diagnostic.code === 'undeclared-dependency' && data.manifestPath) {
-      const edit = addDependencyEdit(ctx, data);
-      if (edit) actions.push(fix(`Add '${data.packageName}' to ${data.dev ? 'devDependencies' : 'package.json'}`, diagnostic, edit, true));
-      const args: InstallTerminalArgs = { cwd: path.dirname(data.manifestPath), command: installCommand(data.packageManager, data.packageName, !!data.dev) };
-      const install = CodeAction.create(`Install '${data.packageName}' (${args.command})`, { title: 'Install', command: CLIENT_COMMANDS.openInstallTerminal, arguments: [args] }, CodeActionKind.QuickFix);
+      const name = data.distribution ?? data.packageName;
+      const edit = data.ecosystem === 'pypi' ? addPythonRequirementEdit(ctx, data) : addDependencyEdit(ctx, data);
+      const target = data.ecosystem === 'pypi' ? path.basename(data.manifestPath) : data.dev ? 'devDependencies' : 'package.json';
+      if (edit) actions.push(fix(`Add '${name}' to ${target}`, diagnostic, edit, true));
+      const args: InstallTerminalArgs = { cwd: path.dirname(data.manifestPath), command: data.installCommand ?? installCommand(data.packageManager, data.packageName, !!data.dev) };
+      const install = CodeAction.create(`Install '${name}' (${args.command})`, { title: 'Install', command: CLIENT_COMMANDS.openInstallTerminal, arguments: [args] }, CodeActionKind.QuickFix);
       install.diagnostics = [diagnostic];
       actions.push(install);
     }
@@ -101,6 +103,32 @@ function addDependencyEdit(ctx: CodeActionContext, data: DiagnosticData): Worksp
       return i < 0 ? keys.length : i;
     },
   }));
+}
+
+/** A line in requirements.txt, or an entry in pyproject.toml's `[project] dependencies = [...]`. */
+function addPythonRequirementEdit(ctx: CodeActionContext, data: DiagnosticData): WorkspaceEdit | undefined {
+  const file = data.manifestPath!;
+  const uri = URI.file(file).toString();
+  const open = ctx.openDocument(uri);
+  const text = open?.getText() ?? ctx.fs.readFile(file);
+  if (text === undefined) return undefined;
+  const requirement = `${data.distribution ?? data.packageName}${data.latest ? `>=${data.latest}` : ''}`;
+  const doc = open ?? TextDocument.create(uri, 'plaintext', 0, text);
+  let edit: TextEdit;
+  if (data.manifestKind === 'pyproject') {
+    // The array that opens on the `dependencies = [` line of [project] (the reader already parsed the file as TOML).
+    const project = text.search(/^\[project\]\s*$/m);
+    const deps = project < 0 ? -1 : text.slice(project).search(/^dependencies\s*=\s*\[/m);
+    if (deps < 0) return undefined;
+    const open_ = text.indexOf('[', project + deps + 'dependencies'.length);
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    edit = { range: { start: doc.positionAt(open_ + 1), end: doc.positionAt(open_ + 1) }, newText: `${eol}    "${requirement}",` };
+  } else {
+    const end = doc.positionAt(text.length);
+    edit = { range: { start: end, end }, newText: `${text.length === 0 || text.endsWith('\n') ? '' : '\n'}${requirement}\n` };
+  }
+  if (open) return { documentChanges: [{ textDocument: { uri, version: open.version }, edits: [edit] }] };
+  return { changes: { [uri]: [edit] } };
 }
 
 interface JsonChange {

@@ -67,4 +67,8 @@ export interface DiagnosticData {
   manifestPath?: string;
   dev?: boolean;
   packageManager?: string;
+  ecosystem?: 'npm' | 'pypi';
+  manifestKind?: 'requirements' | 'pyproject';
+  distribution?: string;
+  installCommand?: string;
 }

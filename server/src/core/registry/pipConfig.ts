@@ -70,7 +70,9 @@ export function loadPipConfig(input: PipConfigInput): PypiConfig {
   let indexUrl = DEFAULT_INDEX;
   let extra: string[] = [];
   const sources: string[] = [];
-  for (const file of files) {
+  // pip's rule: PIP_CONFIG_FILE set to the null device disables every configuration file.
+  const noFiles = input.env.PIP_CONFIG_FILE === '/dev/null' || input.env.PIP_CONFIG_FILE === 'nul' || input.env.PIP_CONFIG_FILE === 'NUL';
+  for (const file of noFiles ? [] : files) {
     const conf = readPipConf(input.fs, file);
     if (!conf) continue;
     sources.push(file);

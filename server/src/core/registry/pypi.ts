@@ -3,6 +3,9 @@
  * work: PEP 691 JSON (`application/vnd.pypi.simple.v1+json`) with PEP 503 HTML as the fallback.
  * Only the project page is fetched (`<index>/<normalized-name>/`): names and file names, nothing run.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
 import type { Clock } from '../io';
 import type { PackageInfo } from '../model';
 import { normalizePythonName } from '../extract/requirements';
@@ -20,6 +23,19 @@ export interface PypiClientOptions {
 }
 
 export class PypiClient implements RegistryClient<PypiConfig> {
+  private async fetchFromFolder(name: string, index: string, base: Omit<PackageInfo, 'status'>): Promise<PackageInfo> {
+    let dir: string;
+    try {
+      dir = fileURLToPath(index);
+    } catch {
+      return { ...base, status: 'unverified', reason: 'not a usable file: URL', registryFault: true };
+    }
+    const files = await readFolderProject(dir, name);
+    if (files === 'absent') return { ...base, status: 'missing' };
+    if (!files) return { ...base, status: 'unverified', reason: 'malformed index page', registryFault: true };
+    return projectPage(base, name, files);
+  }
+
   constructor(private readonly o: PypiClientOptions) {}
 
   /** Exists if any index has it; missing only if every index says 404; otherwise unverified. */
@@ -35,6 +51,7 @@ export class PypiClient implements RegistryClient<PypiConfig> {
 
   private async fetchOne(name: string, index: string): Promise<PackageInfo> {
     const base = { name, registry: index, source: 'registry' as const, checkedAt: this.o.clock.now() };
+    if (index.startsWith('file:')) return this.fetchFromFolder(name, index, base);
     const { url, headers } = withCredentials(`${index}${encodeURIComponent(name)}/`);
     let res: Response;
     let body: string;
@@ -55,11 +72,33 @@ export class PypiClient implements RegistryClient<PypiConfig> {
     const type = res.headers.get('content-type') ?? '';
     const files: { filenames: string[]; versions?: string[] } | undefined = type.includes('json') ? filesFromJson(body) : filesFromHtml(body);
     if (!files) return { ...base, status: 'unverified', reason: 'malformed index reply', registryFault: true };
-    const versions = files.versions ?? versionsFromFilenames(name, files.filenames);
-    const sorted: string[] = [...new Set<string>(versions)].filter((v) => pep440.valid(v)).sort(pep440.rcompare);
-    const latest = sorted.find((v) => !/[a-z]/i.test(v.replace(/post\d*/i, ''))) ?? sorted[0];
-    return { ...base, status: 'exists', versions: sorted, latest };
+    return projectPage(base, name, files);
   }
+}
+
+/** A project page read: every version it lists, newest first, and the newest final release. */
+function projectPage(base: Omit<PackageInfo, 'status'>, name: string, files: { filenames: string[]; versions?: string[] }): PackageInfo {
+  const versions = files.versions ?? versionsFromFilenames(name, files.filenames);
+  const sorted: string[] = [...new Set<string>(versions)].filter((v) => pep440.valid(v)).sort(pep440.rcompare);
+  const latest = sorted.find((v) => !/[a-z]/i.test(v.replace(/post\d*/i, ''))) ?? sorted[0];
+  return { ...base, status: 'exists', versions: sorted, latest };
+}
+
+/**
+ * A static index on disk (`file:///opt/pypi/simple/`), as pip reads one: `<name>/index.html` (or
+ * `index.json`). Like pip, a folder that is not there simply has no projects.
+ */
+async function readFolderProject(dir: string, name: string): Promise<{ filenames: string[]; versions?: string[] } | 'absent' | undefined> {
+  for (const [file, parse] of [['index.json', filesFromJson], ['index.html', filesFromHtml]] as const) {
+    let body: string;
+    try {
+      body = await fs.promises.readFile(path.join(dir, name, file), 'utf8');
+    } catch {
+      continue;
+    }
+    return parse(body);
+  }
+  return 'absent';
 }
 
 /** `https://user:token@host/simple/` -> the URL without credentials and a Basic header (fetch refuses credentials in URLs). */
