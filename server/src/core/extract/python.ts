@@ -36,6 +36,8 @@ export function pythonParser(): Promise<TSParser> {
   return parserPromise;
 }
 
+const DOTTED_NAME = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+
 const IMPORT_ERRORS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
 
 /** web-tree-sitter parses the UTF-16 JavaScript string, so its columns are UTF-16 units, as LSP's are. */
@@ -71,7 +73,8 @@ export async function extractPython(text: string): Promise<PythonImport[]> {
   if (!tree) return [];
   const out: PythonImport[] = [];
   const add = (nameNode: SyntaxNode, kind: PythonImport['kind'], module: string, relative = false) => {
-    if (nameNode.hasError || module.length === 0) return;
+    // Error recovery can join a half-typed `import a.` with the next line: only well-formed dotted names count.
+    if (nameNode.hasError || !DOTTED_NAME.test(module)) return;
     out.push({ module, relative, range: rangeOf(nameNode), guarded: isGuarded(nameNode), kind });
   };
   try {

@@ -62,6 +62,8 @@ export function readEnvironment(fs: FileSystem, envDir: string): PythonEnvironme
       }
     }
   }
+  // A folder or module with no metadata counts only where no distribution claims it.
+  for (const dists of imports.values()) if (dists.size > 1) dists.delete('');
   const bin = fs.exists(path.join(envDir, 'bin', 'python')) ? path.join(envDir, 'bin', 'python') : path.join(envDir, 'Scripts', 'python.exe');
   return { dir: envDir, python: bin, imports, distributions };
 }

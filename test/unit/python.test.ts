@@ -1,0 +1,186 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { nodeFileSystem, silentLogger, systemClock } from '../../server/src/core/io';
+import { extractPython } from '../../server/src/core/extract/python';
+import { parsePep508, parsePyproject, parseRequirementsTxt, parseSetupCfg } from '../../server/src/core/extract/requirements';
+import { loadPipConfig } from '../../server/src/core/registry/pipConfig';
+import { PypiClient, versionsFromFilenames } from '../../server/src/core/registry/pypi';
+import { readEnvironment } from '../../server/src/core/resolve/python/environment';
+import { candidateDistributions } from '../../server/src/core/resolve/python/importNames';
+import { declaredProvides, isLocalModule } from '../../server/src/core/resolve/python/project';
+import { isStdlibModule } from '../../server/src/core/resolve/python/stdlib';
+import { SimpleIndex } from '../support/simpleIndex';
+import { FIXTURES } from '../support/workspace';
+
+const APP = path.join(FIXTURES, 'python-app');
+
+describe('Python imports (tree-sitter)', () => {
+  it('finds every import form with exact ranges, and marks ImportError fallbacks', async () => {
+    const text = fs.readFileSync(path.join(APP, 'app/main.py'), 'utf8');
+    const imports = await extractPython(text);
+    const lines = text.split('\n');
+    for (const i of imports) assert.strictEqual(lines[i.range.start.line].slice(i.range.start.character, i.range.end.character), i.module);
+    const by = Object.fromEntries(imports.map((i) => [i.module, i]));
+    assert.strictEqual(by['sklearn.linear_model'].kind, 'from');
+    assert.strictEqual(by['utils'].relative, true);
+    assert.strictEqual(by['pandas_advanced_transform'].guarded, true);
+    assert.strictEqual(by['fastapi_utils_v3'].guarded, false);
+    assert.strictEqual(by['made_up_plugin_loader'].kind, 'import_module');
+    assert.ok(!imports.some((i) => i.module === '__future__'));
+  });
+
+  it('tolerates code mid-edit and skips non-literal dynamic imports', async () => {
+    const imports = await extractPython("import os\ndef f(:\n  import requests\nimport broken.\nimportlib.import_module(name)\n__import__(f'x{y}')\nfrom x import (\n");
+    assert.deepStrictEqual(imports.map((i) => i.module), ['os', 'requests']);
+  });
+});
+
+describe('Python dependency files', () => {
+  it('parses PEP 508 requirements', () => {
+    assert.deepStrictEqual(parsePep508('requests[security,socks] >=2.8.1, ==2.8.* ; python_version < "2.7"'), {
+      name: 'requests', nameStart: 0, extras: ['security', 'socks'], specifier: '>=2.8.1,==2.8.*', marker: 'python_version < "2.7"',
+    });
+    assert.strictEqual(parsePep508('pip @ https://example.com/pip-1.3.1.zip ; python_version > "3"')?.url, 'https://example.com/pip-1.3.1.zip');
+    assert.strictEqual(parsePep508('>=1.0'), undefined);
+    assert.strictEqual(parsePep508('name ==='), undefined);
+  });
+
+  it('reads requirements files: includes, index options, hashes, continuations; skips -e, paths and URLs', () => {
+    const parsed = parseRequirementsTxt(fs.readFileSync(path.join(APP, 'requirements.txt'), 'utf8') + 'flask \\\n  >=2.0\n./local.whl\ngit+https://example.com/x.git\n');
+    assert.deepStrictEqual(parsed.includes, ['requirements-dev.txt']);
+    assert.deepStrictEqual(parsed.requirements.map((r) => [r.name, r.specifier]), [
+      ['requests', '==2.31.0'], ['fastapi', '==0.999.0'], ['beautifulsoup4', '>=4.12'], ['python-dateutil', ''], ['PyYAML', '==6.0.1'], ['fastapi-utils-v3', '>=1.0'], ['scikit-learn', ''], ['flask', '>=2.0'],
+    ]);
+    assert.deepStrictEqual(parseRequirementsTxt('--index-url https://i/simple\n--extra-index-url=https://e/simple\n').extraIndexUrls, ['https://e/simple']);
+  });
+
+  it('reads pyproject.toml (PEP 621, optional deps, Poetry) with ranges, and survives broken TOML', () => {
+    const text = fs.readFileSync(path.join(APP, 'pyproject.toml'), 'utf8') + '\n[tool.poetry.dependencies]\npython = "^3.10"\npandas = "2.2.0"\nlocal = { path = "../local" }\n';
+    const parsed = parsePyproject(text);
+    assert.ok(!('error' in parsed));
+    const lines = text.split('\n');
+    const found = parsed.requirements.map((r) => [r.name, r.specifier, r.source, lines[r.range.start.line].slice(r.range.start.character, r.range.end.character)]);
+    assert.deepStrictEqual(found, [
+      ['requests', '>=2.31', 'pyproject', 'requests'], ['httpx-retry-pro', '==2.0', 'pyproject', 'httpx-retry-pro'], ['numpy', '==9.9.9', 'pyproject', 'numpy'], ['pytest', '>=8', 'pyproject', 'pytest'],
+      ['pandas', '==2.2.0', 'poetry', 'pandas'], ['local', '', 'poetry', 'local'],
+    ]);
+    assert.ok(parsed.requirements.find((r) => r.name === 'local')!.url);
+    assert.ok('error' in parsePyproject('[project\ndependencies = ['));
+  });
+
+  it('reads setup.cfg install_requires', () => {
+    const parsed = parseSetupCfg('[metadata]\nname = x\n[options]\ninstall_requires =\n    requests>=2\n    made-up-cfg\npython_requires = >=3.8\n');
+    assert.deepStrictEqual(parsed.requirements.map((r) => [r.name, r.range.start.line, r.range.start.character]), [['requests', 4, 4], ['made-up-cfg', 5, 4]]);
+  });
+});
+
+describe('Python local resolution', () => {
+  it('knows the standard library of every supported Python', () => {
+    for (const m of ['os', 'json', 'asyncio', 'tomllib', 'zoneinfo', 'distutils', 'annotationlib']) assert.ok(isStdlibModule(m), m);
+    for (const m of ['requests', 'yaml', 'numpy']) assert.ok(!isStdlibModule(m), m);
+  });
+
+  it('reads the fixture virtualenv statically: import names from top_level.txt and RECORD', () => {
+    const env = readEnvironment(nodeFileSystem, path.join(APP, '.venv'))!;
+    assert.deepStrictEqual([...env.imports.get('yaml')!], ['pyyaml']);
+    assert.deepStrictEqual([...env.imports.get('sklearn')!], ['scikit-learn']);
+    assert.deepStrictEqual([...env.imports.get('git')!], ['gitpython']);
+    assert.ok(env.imports.has('numpy') && !env.imports.has('f2py') && !env.imports.has('..'));
+    assert.ok(env.distributions.has('pyyaml'));
+  });
+
+  it('finds workspace modules, flat and under src/, including namespace packages', () => {
+    const main = path.join(APP, 'app/main.py');
+    for (const m of ['app', 'helpers', 'corelib']) assert.ok(isLocalModule(nodeFileSystem, main, APP, m), m);
+    assert.ok(!isLocalModule(nodeFileSystem, main, APP, 'requests'));
+  });
+
+  it('derives candidate distributions from the table and from dotted namespaces', () => {
+    assert.deepStrictEqual(candidateDistributions('yaml'), ['PyYAML', 'yaml']);
+    assert.deepStrictEqual(candidateDistributions('google.cloud.storage'), ['protobuf', 'google-api-python-client', 'google-auth', 'google-cloud-storage', 'google-cloud', 'google']);
+    assert.deepStrictEqual(candidateDistributions('azure.storage.blob'), ['azure-storage-blob', 'azure-storage', 'azure']);
+  });
+
+  it('a declared distribution whose name contains the import name provides it', () => {
+    assert.ok(declaredProvides(['python-engineio'], 'engineio'));
+    assert.ok(declaredProvides(['pywinrm'], 'winrm'));
+    assert.ok(declaredProvides(['scikit-fuzzy'], 'skfuzzy'));
+    assert.ok(!declaredProvides(['requests'], 'requests_pro'));
+    assert.ok(!declaredProvides(['pandas'], 'pd'), 'too short to say');
+  });
+});
+
+describe('pip configuration', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-pip-'));
+  fs.mkdirSync(path.join(dir, '.config', 'pip'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.config', 'pip', 'pip.conf'), '[global]\nindex-url = https://user.example/simple\nextra-index-url =\n    https://a.example/simple\n    https://b.example/simple\n');
+
+  it('reads pip.conf with continuation lines; the environment and the setting win', () => {
+    const base = { fs: nodeFileSystem, homeDir: dir, trusted: true };
+    const fromFile = loadPipConfig({ ...base, env: { XDG_CONFIG_HOME: path.join(dir, '.config') } });
+    assert.deepStrictEqual([fromFile.indexUrl, fromFile.extraIndexUrls], ['https://user.example/simple/', ['https://a.example/simple/', 'https://b.example/simple/']]);
+    const fromEnv = loadPipConfig({ ...base, env: { XDG_CONFIG_HOME: path.join(dir, '.config'), PIP_INDEX_URL: 'https://env.example/simple' } });
+    assert.strictEqual(fromEnv.indexUrl, 'https://env.example/simple/');
+    const fromSetting = loadPipConfig({ ...base, env: {}, settingIndexUrl: 'http://127.0.0.1:9/simple' });
+    assert.strictEqual(fromSetting.indexUrl, 'http://127.0.0.1:9/simple/');
+    const none = loadPipConfig({ ...base, env: { XDG_CONFIG_HOME: path.join(dir, '.config'), PIP_CONFIG_FILE: '/dev/null' } });
+    assert.deepStrictEqual([none.indexUrl, none.extraIndexUrls], ['https://pypi.org/simple/', []]);
+  });
+});
+
+describe('PyPI Simple API client', function () {
+  this.timeout(20_000);
+  const config = (url: string, extra: string[] = []) => ({ indexUrl: url, extraIndexUrls: extra, sources: [] });
+  const client = new PypiClient({ timeoutMs: 3000, clock: systemClock });
+
+  for (const htmlOnly of [false, true]) {
+    it(`reads ${htmlOnly ? 'PEP 503 HTML (an index without PEP 691)' : 'PEP 691 JSON'}: versions, newest final release, 404 as missing`, async () => {
+      const index = await SimpleIndex.start({ htmlOnly });
+      try {
+        const pillow = await client.fetch('Pillow', config(index.url));
+        assert.deepStrictEqual([pillow.status, pillow.latest, pillow.versions], ['exists', '10.4.0', ['11.0.0rc1', '10.4.0']]);
+        const dateutil = await client.fetch('python_dateutil', config(index.url));
+        assert.deepStrictEqual([dateutil.status, dateutil.latest], ['exists', '2.9.0.post0']);
+        assert.strictEqual((await client.fetch('fastapi-utils-v3', config(index.url))).status, 'missing');
+        assert.ok(index.requests.every((r) => r.accept.startsWith('application/vnd.pypi.simple.v1+json')));
+      } finally {
+        await index.stop();
+      }
+    });
+  }
+
+  it('asks extra indexes: found in any is found, missing only when all say so', async () => {
+    const index = await SimpleIndex.start();
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-empty-index-'));
+    try {
+      const folderIndex = 'file://' + path.join(FIXTURES, 'pypi-index', 'simple') + '/';
+      assert.strictEqual((await client.fetch('requests', config('file://' + empty + '/', [folderIndex]))).status, 'exists');
+      assert.strictEqual((await client.fetch('nope-zz', config(index.url, [folderIndex]))).status, 'missing');
+      assert.strictEqual((await client.fetch('nope-zz', config(index.url, ['http://127.0.0.1:9/simple/']))).status, 'unverified');
+    } finally {
+      await index.stop();
+    }
+  });
+
+  it('takes versions from wheel and sdist file names', () => {
+    assert.deepStrictEqual(versionsFromFilenames('python-dateutil', ['python_dateutil-2.9.0.post0-py2.py3-none-any.whl', 'python-dateutil-2.9.0.post0.tar.gz', 'README.txt']), ['2.9.0.post0', '2.9.0.post0']);
+  });
+
+  it('never runs anything: the index answers are cached like npm ones', async () => {
+    const index = await SimpleIndex.start();
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { PackageLookup } = require('../../server/src/core/registry/lookup') as typeof import('../../server/src/core/registry/lookup');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { pypiEndpoint } = require('../../server/src/core/registry/pipConfig') as typeof import('../../server/src/core/registry/pipConfig');
+      const lookup = new PackageLookup({ client, endpoint: pypiEndpoint, clock: systemClock, logger: silentLogger });
+      await Promise.all([lookup.lookup('requests', config(index.url)), lookup.lookup('requests', config(index.url))]);
+      await lookup.lookup('requests', config(index.url));
+      assert.strictEqual(index.requests.length, 1);
+    } finally {
+      await index.stop();
+    }
+  });
+});
