@@ -15,11 +15,15 @@ const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs'
 async function main() {
   await Promise.all([
     esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/client.js'), external: ['vscode'] }),
-    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck-lsp.ts')], outfile: path.join(root, 'dist/server.js'), external: ['node-gyp/*'] }),
-    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck.ts')], outfile: path.join(root, 'dist/cli.js'), external: ['node-gyp/*'] }),
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck-lsp.ts')], outfile: path.join(root, 'dist/server.js'), external: ['node-gyp/*', '*.wasm'] }),
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck.ts')], outfile: path.join(root, 'dist/cli.js'), external: ['node-gyp/*', '*.wasm'] }),
   ]);
   fs.mkdirSync(path.join(root, 'dist/data'), { recursive: true });
   for (const f of fs.readdirSync(path.join(root, 'server/data'))) fs.copyFileSync(path.join(root, 'server/data', f), path.join(root, 'dist/data', f));
+  // The Python parser's runtime and grammar (found by name beside the bundle, see server/src/core/dataFiles.ts).
+  for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+    fs.copyFileSync(require.resolve(wasm), path.join(root, 'dist/data', path.basename(wasm)));
+  }
   console.log('bundled dist/client.js, dist/server.js and dist/cli.js');
 }
 main().catch((e) => {

@@ -3,6 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { runCliProcess } from '../support/cli';
+import { SimpleIndex } from '../support/simpleIndex';
 import { LspClient } from '../support/lspClient';
 import { Verdaccio } from '../support/verdaccio';
 import { copyFixture, isolatedEnv } from '../support/workspace';
@@ -163,6 +164,28 @@ describe('groundcheck check (CLI)', function () {
       assert.ok(edits.some((e) => e.newText.includes('"lodahs"')));
     } finally {
       await client.stop();
+    }
+  });
+
+  it('checks Python files and requirements with the same core', async () => {
+    const index = await SimpleIndex.start();
+    try {
+      const dir = copyFixture('python-app');
+      const r = await runCliProcess(['check', '.', '--format', 'json', '--index-url', index.url], dir, env);
+      const found = (JSON.parse(r.stdout).findings as JsonFinding[]).map((f) => `${f.file}:${f.line} ${f.code} ${f.package}`).sort();
+      assert.deepStrictEqual(found, [
+        'app/main.py:22 undeclared-dependency pandas',
+        'app/main.py:23 missing-package fastapi_utils_v3',
+        'app/main.py:26 missing-package pandas_advanced_transform',
+        'app/main.py:32 missing-package made_up_plugin_loader',
+        'pyproject.toml:7 missing-package httpx-retry-pro',
+        'pyproject.toml:8 missing-version numpy',
+        'requirements.txt:4 missing-version fastapi',
+        'requirements.txt:8 missing-package fastapi-utils-v3',
+      ]);
+      assert.strictEqual(r.code, 1);
+    } finally {
+      await index.stop();
     }
   });
 

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { LspClient, type Diagnostic } from '../support/lspClient';
+import { BUNDLED_SERVER, LspClient, SERVER_BIN, type Diagnostic } from '../support/lspClient';
 import { SimpleIndex } from '../support/simpleIndex';
 import { FaultyRegistry } from '../support/faultyRegistry';
 import { copyFixture, isolatedEnv } from '../support/workspace';
@@ -14,7 +14,7 @@ function summary(text: string, diagnostics: Diagnostic[]): string[] {
     .sort();
 }
 
-describe('groundcheck-lsp --stdio on Python', function () {
+for (const [label, serverBin] of [['tsc build', SERVER_BIN], ['bundled dist/server.js', BUNDLED_SERVER]]) describe(`groundcheck-lsp --stdio on Python (${label})`, function () {
   this.timeout(60_000);
   let index: SimpleIndex;
   let root: string;
@@ -23,7 +23,7 @@ describe('groundcheck-lsp --stdio on Python', function () {
   before(async () => {
     index = await SimpleIndex.start();
     root = copyFixture('python-app');
-    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 50, python: { indexUrl: index.url } } });
+    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 50, python: { indexUrl: index.url } }, serverBin });
   });
   after(async () => {
     await client?.stop();

@@ -10,6 +10,7 @@ export interface CliOptions {
   failOn?: FailOn;
   offline: boolean;
   registry?: string;
+  indexUrl?: string;
   jobs: number;
   cacheDir?: string;
   noCache: boolean;
@@ -32,6 +33,7 @@ Options:
   --changed <git-ref>         only report findings on lines added or changed since <git-ref>
   --offline                   never contact a registry (unknown names are "unverified")
   --registry <url>            the default npm registry (scoped registries still come from .npmrc)
+  --index-url <url>           the Python package index (Simple API; default: pip's configuration, else PyPI)
   --jobs <n>                  files and registry lookups in parallel (default: 8)
   --cache-dir <dir>           registry cache directory (default: $XDG_CACHE_HOME/groundcheck)
   --no-cache                  do not read or write the disk cache
@@ -90,15 +92,17 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--offline':
         o.offline = true;
         break;
-      case '--registry': {
+      case '--registry':
+      case '--index-url': {
         const v = value(flag, inline);
         try {
           const u = new URL(v);
-          if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+          if (u.protocol !== 'http:' && u.protocol !== 'https:' && !(flag === '--index-url' && u.protocol === 'file:')) throw new Error();
         } catch {
-          throw new UsageError(`--registry must be an http(s) URL, not "${v}"`);
+          throw new UsageError(`${flag} must be an http(s) URL${flag === '--index-url' ? ' or a file: URL' : ''}, not "${v}"`);
         }
-        o.registry = v;
+        if (flag === '--registry') o.registry = v;
+        else o.indexUrl = v;
         break;
       }
       case '--jobs': {

@@ -96,7 +96,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   };
   const env = o.registry ? { ...io.env, npm_config_registry: o.registry } : io.env;
   const core = createCore({ logger, env, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
-  const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline });
+  const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } });
 
   const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], durationMs: 0, toolVersion: toolVersion() };
   const rel = (f: string) => path.relative(baseDir, f).split(path.sep).join('/');
