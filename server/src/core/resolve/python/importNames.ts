@@ -28,6 +28,18 @@ export const IMPORT_TO_DISTRIBUTIONS: Record<string, string[]> = {
   win32con: ['pywin32'],
   win32gui: ['pywin32'],
   win32clipboard: ['pywin32'],
+  win32process: ['pywin32'],
+  win32file: ['pywin32'],
+  win32event: ['pywin32'],
+  win32service: ['pywin32'],
+  win32serviceutil: ['pywin32'],
+  win32pipe: ['pywin32'],
+  win32print: ['pywin32'],
+  win32crypt: ['pywin32'],
+  win32security: ['pywin32'],
+  win32ui: ['pywin32'],
+  winerror: ['pywin32'],
+  servicemanager: ['pywin32'],
   pythoncom: ['pywin32'],
   pywintypes: ['pywin32'],
   OpenSSL: ['pyOpenSSL'],
@@ -54,6 +66,31 @@ export const IMPORT_TO_DISTRIBUTIONS: Record<string, string[]> = {
   wx: ['wxPython'],
   OpenGL: ['PyOpenGL'],
   Bio: ['biopython'],
+  // PyObjC: the core bridge and the Cocoa umbrella's frameworks
+  objc: ['pyobjc-core', 'pyobjc'],
+  PyObjCTools: ['pyobjc-core', 'pyobjc'],
+  Foundation: ['pyobjc-framework-Cocoa', 'pyobjc'],
+  AppKit: ['pyobjc-framework-Cocoa', 'pyobjc'],
+  CoreFoundation: ['pyobjc-framework-Cocoa', 'pyobjc'],
+  Cocoa: ['pyobjc-framework-Cocoa', 'pyobjc'],
+  Quartz: ['pyobjc-framework-Quartz', 'pyobjc'],
+  // Adafruit Blinka: CircuitPython's hardware modules on Linux boards
+  board: ['adafruit-blinka'],
+  busio: ['adafruit-blinka'],
+  digitalio: ['adafruit-blinka'],
+  analogio: ['adafruit-blinka'],
+  microcontroller: ['adafruit-blinka'],
+  pwmio: ['adafruit-blinka'],
+  shapefile: ['pyshp'],
+  pycrfsuite: ['python-crfsuite'],
+  pyximport: ['Cython'],
+  Cython: ['Cython'],
+  pybullet_data: ['pybullet'],
+  sklearnex: ['scikit-learn-intelex'],
+  daal4py: ['scikit-learn-intelex', 'daal4py'],
+  mx: ['mxnet'],
+  tflite_runtime: ['tflite-runtime'],
+  ujson: ['ujson'],
   faiss: ['faiss-cpu', 'faiss-gpu'],
   umap: ['umap-learn'],
   dns: ['dnspython'],
@@ -112,9 +149,22 @@ export const IMPORT_TO_DISTRIBUTIONS: Record<string, string[]> = {
  * dotted path joined with dashes from longest to shortest (`google.cloud.storage` ->
  * google-cloud-storage, google-cloud, google).
  */
+const LOWERCASE = new Map(Object.entries(IMPORT_TO_DISTRIBUTIONS).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** Families named by a pattern rather than one by one. */
+const FAMILIES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^aliyunsdk(\w+)$/, (m) => `aliyun-python-sdk-${m[1]}`], // aliyunsdkrds -> aliyun-python-sdk-rds
+  [/^win32\w+$/, () => 'pywin32'],
+];
+
 export function candidateDistributions(module: string): string[] {
   const parts = module.split('.');
-  const out: string[] = [...(IMPORT_TO_DISTRIBUTIONS[parts[0]] ?? [])];
+  const top = parts[0];
+  const out: string[] = [...(IMPORT_TO_DISTRIBUTIONS[top] ?? LOWERCASE.get(top.toLowerCase()) ?? [])];
+  for (const [pattern, dist] of FAMILIES) {
+    const m = pattern.exec(top);
+    if (m) out.push(dist(m));
+  }
   for (let n = Math.min(parts.length, 4); n >= 1; n--) out.push(parts.slice(0, n).join('-'));
   return [...new Set(out)];
 }
