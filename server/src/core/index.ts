@@ -5,7 +5,8 @@ import { Checker } from './findings/checker';
 import { nodeFileSystem, systemClock, type Logger } from './io';
 import { PackageLookup } from './registry/lookup';
 import { NpmRegistryClient } from './registry/npmRegistry';
-import { PopularIndex, defaultIndexPath } from './suggest/popularIndex';
+import { PopularIndex } from './suggest/popularIndex';
+import { dataFile } from './dataFiles';
 import { PypiClient } from './registry/pypi';
 import { pypiEndpoint, type PypiConfig } from './registry/pipConfig';
 
@@ -46,7 +47,7 @@ export function createCore(o: CoreOptions): Core {
     concurrency: o.concurrency,
     snapshot: index,
   });
-  const pypiIndex = new PopularIndex(defaultIndexPath('pypi-popular.idx.gz'));
+  const pypiIndex = new PopularIndex(dataFile('pypi-popular.idx.gz'));
   const pypiLookup = new PackageLookup<PypiConfig>({
     client: new PypiClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock }),
     endpoint: pypiEndpoint,

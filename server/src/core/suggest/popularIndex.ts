@@ -7,20 +7,11 @@
  * indexed with typed arrays, rather than as 180,000 separate strings in Maps.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import * as zlib from 'zlib';
 import { LRUCache } from 'lru-cache';
 import type { Snapshot } from '../registry/lookup';
 import { boundedDistance, charMask, HistogramBound, popcount } from './distance';
-
-/** The index sits in server/data in a checkout and in dist/data beside the bundled server. */
-export function defaultIndexPath(file = 'npm-popular.idx.gz'): string {
-  const candidates = [path.join(__dirname, 'data', file)];
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    candidates.push(path.join(dir, 'server', 'data', file));
-  }
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
-}
+import { dataFile } from '../dataFiles';
 
 interface Loaded {
   date: string;
@@ -50,7 +41,8 @@ export class PopularIndex implements Snapshot {
   private preparing: Promise<void> | undefined;
   private readonly memo = new LRUCache<string, Suggestion[]>({ max: 2_000 });
 
-  constructor(private readonly file: string = defaultIndexPath()) {}
+  /** `file`: the index to read; by default the npm one shipped in server/data (dist/data when bundled). */
+  constructor(private readonly file: string = dataFile('npm-popular.idx.gz')) {}
 
   /**
    * Loads the index without blocking: decompression on the thread pool, parsing in slices with
