@@ -2,6 +2,7 @@
  * Small I/O seams so the core can be driven by the language server, the CLI and tests alike.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 
 export interface Logger {
   error(message: string): void;
@@ -69,5 +70,13 @@ export const neverCancelled: CancellationToken = { isCancellationRequested: fals
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');
+  }
+}
+
+/** A folder and every folder above it, nearest first, ending at the filesystem root. */
+export function* ancestors(from: string): Generator<string> {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    yield dir;
+    if (path.dirname(dir) === dir) return;
   }
 }

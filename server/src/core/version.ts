@@ -1,12 +1,12 @@
 /** The tool's version, from the package.json above this file (out/ in a checkout, dist/ bundled). */
 import * as path from 'path';
-import { nodeFileSystem } from './io';
+import { ancestors, nodeFileSystem } from './io';
 
 let cached: string | undefined;
 
 export function toolVersion(): string {
   if (cached) return cached;
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+  for (const dir of ancestors(__dirname)) {
     const manifest = nodeFileSystem.readFile(path.join(dir, 'package.json'));
     if (manifest === undefined) continue;
     try {

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as ts from 'typescript';
-import type { FileSystem } from '../io';
+import { ancestors, type FileSystem } from '../io';
 import type { FindingCode, Severity } from '../model';
 import { DEFAULT_SETTINGS, normalizeSettings, type GroundcheckSettings } from './settings';
 
@@ -45,7 +45,7 @@ function parse(file: string, raw: unknown, kind: ProjectConfig['kind'], errors: 
 }
 
 export function readProjectConfig(fs: FileSystem, fromDir: string): ProjectConfig | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+  for (const dir of ancestors(fromDir)) {
     const file = path.join(dir, PROJECT_CONFIG_FILE);
     const text = fs.readFile(file);
     if (text !== undefined) {
@@ -63,8 +63,9 @@ export function readProjectConfig(fs: FileSystem, fromDir: string): ProjectConfi
         // a package.json mid-edit: keep looking above
       }
     }
-    if (fs.exists(path.join(dir, '.git')) || path.dirname(dir) === dir) return undefined;
+    if (fs.exists(path.join(dir, '.git'))) return undefined;
   }
+  return undefined;
 }
 
 /**

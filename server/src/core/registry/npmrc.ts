@@ -6,7 +6,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as ini from 'ini';
-import type { FileSystem } from '../io';
+import { ancestors, type FileSystem } from '../io';
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
@@ -50,11 +50,8 @@ function readNpmrc(fs: FileSystem, file: string, env: NodeJS.ProcessEnv): Record
 
 /** Finds the project .npmrc: npm reads the one at the project root, the nearest with a package.json. */
 export function findProjectNpmrc(fs: FileSystem, fromDir: string): string | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const rc = path.join(dir, '.npmrc');
-    if (fs.exists(rc)) return rc;
-    if (path.dirname(dir) === dir) return undefined;
-  }
+  for (const dir of ancestors(fromDir)) if (fs.exists(path.join(dir, '.npmrc'))) return path.join(dir, '.npmrc');
+  return undefined;
 }
 
 export function loadNpmConfig(input: NpmConfigInput): NpmConfig {

@@ -3,7 +3,7 @@
  * until a watched configuration file changes (`invalidate`).
  */
 import * as path from 'path';
-import type { FileSystem } from '../io';
+import { ancestors, type FileSystem } from '../io';
 import type { PackageManager } from '../model';
 import { readAmbientModules } from './ambientModules';
 import { readBundlerAliases } from './bundlerAliases';
@@ -61,7 +61,7 @@ export class ProjectModel {
   }
 
   private nearestManifest(fromDir: string): Manifest | undefined {
-    for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    for (const dir of ancestors(fromDir)) {
       if (this.manifests.has(dir)) return this.manifests.get(dir);
       const file = path.join(dir, 'package.json');
       if (this.fs.exists(file)) {
@@ -69,8 +69,8 @@ export class ProjectModel {
         this.manifests.set(dir, m);
         return m;
       }
-      if (path.dirname(dir) === dir) return undefined;
     }
+    return undefined;
   }
 
   private compute(dir: string): ProjectInfo {
@@ -106,7 +106,7 @@ function unique<T>(xs: T[]): T[] {
 }
 
 export function detectPackageManager(fs: FileSystem, fromDir: string): PackageManager {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+  for (const dir of ancestors(fromDir)) {
     for (const [file, pm] of LOCKFILES) if (fs.exists(path.join(dir, file))) return pm;
     const manifest = fs.readFile(path.join(dir, 'package.json'));
     if (manifest) {
@@ -118,6 +118,6 @@ export function detectPackageManager(fs: FileSystem, fromDir: string): PackageMa
         // not valid JSON mid-edit; keep walking
       }
     }
-    if (path.dirname(dir) === dir) return 'npm';
   }
+  return 'npm';
 }

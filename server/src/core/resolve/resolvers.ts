@@ -3,7 +3,7 @@
  * (returns a Resolution) or passes. Whatever no plug-in settles is a package for the registry.
  */
 import * as path from 'path';
-import type { FileSystem } from '../io';
+import { ancestors, type FileSystem } from '../io';
 import type { Resolution } from '../model';
 import { matchesDeclaredModule } from './ambientModules';
 import { matchesAlias } from './bundlerAliases';
@@ -111,11 +111,8 @@ export const workspaceResolver: Resolver = {
 };
 
 export function installedDir(fs: FileSystem, fromFile: string, name: string): string | undefined {
-  for (let dir = path.dirname(fromFile); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (fs.exists(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return undefined;
-  }
+  for (const dir of ancestors(path.dirname(fromFile))) if (fs.exists(path.join(dir, 'node_modules', name))) return path.join(dir, 'node_modules', name);
+  return undefined;
 }
 
 export const nodeModulesResolver: Resolver = {

@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import * as ts from 'typescript';
-import type { FileSystem } from '../io';
+import { ancestors, type FileSystem } from '../io';
 
 export interface PathMapping {
   /** The `paths` key, e.g. `@/*` or `~utils`. */
@@ -41,12 +41,11 @@ function resolveExtends(fs: FileSystem, fromDir: string, spec: string): string |
     return withJson(path.resolve(fromDir, spec)).find((p) => fs.exists(p) && !fs.isDirectory(p));
   }
   // A package: look in node_modules up the tree (e.g. @tsconfig/node20/tsconfig.json).
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const base = path.join(dir, 'node_modules', spec);
-    const found = withJson(base).find((p) => fs.exists(p) && !fs.isDirectory(p));
+  for (const dir of ancestors(fromDir)) {
+    const found = withJson(path.join(dir, 'node_modules', spec)).find((p) => fs.exists(p) && !fs.isDirectory(p));
     if (found) return found;
-    if (path.dirname(dir) === dir) return undefined;
   }
+  return undefined;
 }
 
 /** Collects options from a config and its `extends` chain; later (child) values win. */
@@ -79,10 +78,11 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** The directory whose tsconfig/jsconfig applies to a file: the nearest one up the tree that has any. */
 export function findConfigDir(fs: FileSystem, fromDir: string): string | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+  for (const dir of ancestors(fromDir)) {
     if (fs.exists(path.join(dir, 'tsconfig.json')) || fs.exists(path.join(dir, 'jsconfig.json'))) return dir;
-    if (path.dirname(dir) === dir || path.basename(dir) === 'node_modules') return undefined;
+    if (path.basename(dir) === 'node_modules') return undefined;
   }
+  return undefined;
 }
 
 /**

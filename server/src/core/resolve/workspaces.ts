@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { globSync } from 'tinyglobby';
 import { parse as parseYaml } from 'yaml';
-import type { FileSystem } from '../io';
+import { ancestors, type FileSystem } from '../io';
 import { readManifest, type Manifest } from './manifest';
 
 export interface Workspace {
@@ -36,12 +36,12 @@ function lernaGlobs(fs: FileSystem, dir: string): string[] | undefined {
 
 /** Finds the workspace root at or above `fromDir`, if any. */
 export function findWorkspace(fs: FileSystem, fromDir: string): Workspace | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+  for (const dir of ancestors(fromDir)) {
     const manifest = fs.exists(path.join(dir, 'package.json')) ? readManifest(fs, path.join(dir, 'package.json')) : undefined;
     const globs = [...(manifest?.workspaces ?? []), ...(pnpmGlobs(fs, dir) ?? []), ...(lernaGlobs(fs, dir) ?? [])];
     if (globs.length > 0) return { root: dir, rootManifest: manifest, packages: expandMembers(fs, dir, globs) };
-    if (path.dirname(dir) === dir) return undefined;
   }
+  return undefined;
 }
 
 function expandMembers(fs: FileSystem, root: string, globs: string[]): Map<string, string> {

@@ -4,7 +4,7 @@
  * environment, and how to install into it. Cached per directory until a watched file changes.
  */
 import * as path from 'path';
-import type { FileSystem } from '../../io';
+import { ancestors, type FileSystem } from '../../io';
 import { normalizePythonName, parsePyproject, parseRequirementsTxt, parseSetupCfg } from '../../extract/requirements';
 import { findEnvironmentDirs, readEnvironment, type PythonEnvironment } from './environment';
 
@@ -43,10 +43,10 @@ export class PythonProjectModel {
   }
 
   private findRoot(fromDir: string): string {
-    for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    for (const dir of ancestors(fromDir)) {
       if (ROOT_MARKERS.some((m) => this.fs.exists(path.join(dir, m))) || this.fs.readDir(dir).some((f) => /^requirements.*\.txt$/.test(f))) return dir;
-      if (path.dirname(dir) === dir) return fromDir;
     }
+    return fromDir;
   }
 
   private compute(dir: string, configuredEnvironment?: string): PythonProjectInfo {
@@ -108,9 +108,9 @@ export class PythonProjectModel {
 /** A module or package of the project itself: beside the file, in a folder above it up to the root, or under src/. */
 export function isLocalModule(fs: FileSystem, file: string, root: string, top: string): boolean {
   const dirs: string[] = [];
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+  for (const dir of ancestors(path.dirname(file))) {
     dirs.push(dir);
-    if (dir === root || path.dirname(dir) === dir || !dir.startsWith(root)) break;
+    if (dir === root || !dir.startsWith(root)) break;
   }
   dirs.push(path.join(root, 'src'), path.join(root, 'lib'));
   return dirs.some((d) => fs.exists(path.join(d, `${top}.py`)) || fs.exists(path.join(d, `${top}.pyi`)) || fs.isDirectory(path.join(d, top)));
