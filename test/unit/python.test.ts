@@ -184,3 +184,16 @@ describe('PyPI Simple API client', function () {
     }
   });
 });
+
+describe('pyproject build requirements', () => {
+  it('are read (and so checked), and count as declared: setup.py may import setuptools', () => {
+    const text = '[build-system]\nrequires = ["setuptools>=61", "wheel"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "x"\ndependencies = ["requests"]\n';
+    const parsed = parsePyproject(text);
+    assert.ok(!('error' in parsed));
+    const lines = text.split('\n');
+    assert.deepStrictEqual(
+      parsed.requirements.map((r) => [r.name, r.source, lines[r.range.start.line].slice(r.range.start.character, r.range.end.character)]),
+      [['setuptools', 'build-system', 'setuptools'], ['wheel', 'build-system', 'wheel'], ['requests', 'pyproject', 'requests']],
+    );
+  });
+});

@@ -8,7 +8,7 @@ import type { Range } from '../model';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse: parseToml } = require('smol-toml') as { parse(text: string): Record<string, unknown> };
 
-export type RequirementSource = 'requirements' | 'pyproject' | 'poetry' | 'setup.cfg';
+export type RequirementSource = 'requirements' | 'pyproject' | 'build-system' | 'poetry' | 'setup.cfg';
 
 export interface Requirement {
   /** As written. */
@@ -195,20 +195,25 @@ export function parsePyproject(text: string): RequirementsFile | { error: string
   }
   const out: RequirementsFile = { requirements: [], includes: [], indexUrls: [], extraIndexUrls: [] };
   const locate = new Locator(text);
-  const addPep508 = (value: unknown) => {
+  const addPep508 = (value: unknown, source: RequirementSource = 'pyproject') => {
     if (typeof value !== 'string') return;
     const parsed = parsePep508(value);
     if (!parsed) return;
     const range = locate.valueRange(value, parsed.name);
     if (!range) return;
-    out.requirements.push({ name: parsed.name, normalized: normalizePythonName(parsed.name), specifier: parsed.specifier, extras: parsed.extras, marker: parsed.marker, url: parsed.url, range, source: 'pyproject' });
+    out.requirements.push({ name: parsed.name, normalized: normalizePythonName(parsed.name), specifier: parsed.specifier, extras: parsed.extras, marker: parsed.marker, url: parsed.url, range, source });
   };
+  // [build-system] comes first in most files; the locator searches forward, so read in file order.
+  const build = (doc['build-system'] as Record<string, unknown> | undefined)?.requires;
+  const buildFirst = text.search(/^\[build-system\]/m) < Math.max(0, text.search(/^\[project\]/m));
+  if (buildFirst && Array.isArray(build)) build.forEach((v) => addPep508(v, 'build-system'));
   const project = doc.project as Record<string, unknown> | undefined;
-  if (Array.isArray(project?.dependencies)) project!.dependencies.forEach(addPep508);
+  if (Array.isArray(project?.dependencies)) project!.dependencies.forEach((v) => addPep508(v));
   const optional = project?.['optional-dependencies'];
-  if (optional && typeof optional === 'object') for (const list of Object.values(optional)) if (Array.isArray(list)) list.forEach(addPep508);
+  if (optional && typeof optional === 'object') for (const list of Object.values(optional)) if (Array.isArray(list)) list.forEach((v) => addPep508(v));
   const groups = doc['dependency-groups']; // PEP 735
-  if (groups && typeof groups === 'object') for (const list of Object.values(groups)) if (Array.isArray(list)) list.forEach(addPep508);
+  if (groups && typeof groups === 'object') for (const list of Object.values(groups)) if (Array.isArray(list)) list.forEach((v) => addPep508(v));
+  if (!buildFirst && Array.isArray(build)) build.forEach((v) => addPep508(v, 'build-system'));
 
   const poetry = (doc.tool as Record<string, unknown> | undefined)?.poetry as Record<string, unknown> | undefined;
   const poetryTables: [string, unknown][] = [['[tool.poetry.dependencies]', poetry?.dependencies], ['[tool.poetry.dev-dependencies]', poetry?.['dev-dependencies']]];

@@ -71,6 +71,7 @@ export class PythonProjectModel {
     if (pyprojectText !== undefined) {
       const parsed = parsePyproject(pyprojectText);
       if (!('error' in parsed)) {
+        // (build requirements included: `import setuptools` in setup.py is declared by them)
         for (const r of parsed.requirements) declared.set(r.normalized, pyprojectFile);
         pyprojectDeclares = /^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\])/m.test(pyprojectText);
       }
