@@ -22,6 +22,8 @@ export interface CoreOptions {
 }
 
 export interface Core {
+  /** Loads what the first network lookup would (see NpmRegistryClient.preload). */
+  preload(): void;
   checker: Checker;
   lookup: PackageLookup;
   index: PopularIndex;
@@ -35,12 +37,13 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function createCore(o: CoreOptions): Core {
   const index = new PopularIndex();
+  const npmClient = new NpmRegistryClient({
+    timeoutMs: o.timeoutMs ?? 5000,
+    clock: systemClock,
+    httpCacheDir: o.cacheDir ? path.join(o.cacheDir, 'http') : path.join(os.tmpdir(), 'groundcheck-http-cache'),
+  });
   const lookup = new PackageLookup({
-    client: new NpmRegistryClient({
-      timeoutMs: o.timeoutMs ?? 5000,
-      clock: systemClock,
-      httpCacheDir: o.cacheDir ? path.join(o.cacheDir, 'http') : path.join(os.tmpdir(), 'groundcheck-http-cache'),
-    }),
+    client: npmClient,
     clock: systemClock,
     logger: o.logger,
     cacheDir: o.cacheDir,
@@ -69,5 +72,5 @@ export function createCore(o: CoreOptions): Core {
     trusted: o.trusted ?? true,
     homeDir: o.homeDir,
   });
-  return { checker, lookup, index, pypiLookup };
+  return { checker, lookup, index, pypiLookup, preload: () => npmClient.preload() };
 }

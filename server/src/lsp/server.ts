@@ -136,6 +136,8 @@ export function startServer(connection: Connection): void {
     fallbackSettings = normalizeSettings(init.settings);
     const cacheDir = init.cacheDir ?? defaultCacheDir();
     core = createCore({ logger, cacheDir, trusted: init.trusted !== false, timeoutMs: init.timeoutMs });
+    // The editor is waiting for this answer anyway: pay one-time module loading here, not mid-check.
+    if (!fallbackSettings.offline) core.preload();
     logger.info(`groundcheck ${version()} on Node ${process.version}; cache ${cacheDir}; workspace ${init.trusted === false ? 'untrusted: project .npmrc ignored' : 'trusted'}`);
     return {
       capabilities: {

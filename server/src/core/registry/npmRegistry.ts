@@ -29,6 +29,14 @@ const SECURITY_PLACEHOLDER = /^0\.0\.\d+-security(?:\.\d+)?$/;
 export class NpmRegistryClient implements RegistryClient {
   constructor(private readonly options: NpmRegistryOptions) {}
 
+  /**
+   * Loads pacote now (~100 ms of module loading) rather than at the first network lookup, where it
+   * would hold up requests while checks run. The language server calls this during `initialize`.
+   */
+  preload(): void {
+    require('pacote');
+  }
+
   async fetch(name: string, config: NpmConfig): Promise<PackageInfo> {
     const registry = registryFor(config, name).url;
     const base = { name, registry, source: 'registry' as const, checkedAt: this.options.clock.now() };
