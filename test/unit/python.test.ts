@@ -197,3 +197,13 @@ describe('pyproject build requirements', () => {
     );
   });
 });
+
+describe('Pipfile', () => {
+  it('declares its packages and dev-packages', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parsePipfileNames } = require('../../server/src/core/extract/requirements') as typeof import('../../server/src/core/extract/requirements');
+    const text = '[[source]]\nurl = "https://pypi.org/simple"\nname = "pypi"\n\n[packages]\nrequests = "*"\nDjango_Rest = { version = ">=3" }\n\n[dev-packages]\npytest = "*"\n\n[requires]\npython_version = "3.12"\n';
+    assert.deepStrictEqual(parsePipfileNames(text), ['requests', 'django-rest', 'pytest']);
+    assert.deepStrictEqual(parsePipfileNames('[packages\nbroken'), []);
+  });
+});

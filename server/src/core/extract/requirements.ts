@@ -242,6 +242,22 @@ function poetryToPep440(version: string): string {
   return '';
 }
 
+// ---- Pipfile -------------------------------------------------------------------------------------
+
+/** The distributions a Pipfile declares (`[packages]`, `[dev-packages]`), normalised; [] when it does not parse. */
+export function parsePipfileNames(text: string): string[] {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text);
+  } catch {
+    return [];
+  }
+  return ['packages', 'dev-packages'].flatMap((table) => {
+    const t = doc[table];
+    return t && typeof t === 'object' ? Object.keys(t as object).map(normalizePythonName) : [];
+  });
+}
+
 // ---- setup.cfg ----------------------------------------------------------------------------------
 
 export function parseSetupCfg(text: string): RequirementsFile {

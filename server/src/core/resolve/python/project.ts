@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { ancestors, type FileSystem } from '../../io';
-import { normalizePythonName, parsePyproject, parseRequirementsTxt, parseSetupCfg } from '../../extract/requirements';
+import { normalizePythonName, parsePipfileNames, parsePyproject, parseRequirementsTxt, parseSetupCfg } from '../../extract/requirements';
 import { findEnvironmentDirs, readEnvironment, type PythonEnvironment } from './environment';
 
 export type PythonInstaller = 'uv' | 'poetry' | 'pipenv' | 'pip';
@@ -79,10 +79,7 @@ export class PythonProjectModel {
     const setupCfg = fs.readFile(path.join(root, 'setup.cfg'));
     if (setupCfg !== undefined) for (const r of parseSetupCfg(setupCfg).requirements) declared.set(r.normalized, path.join(root, 'setup.cfg'));
     const pipfile = fs.readFile(path.join(root, 'Pipfile'));
-    if (pipfile !== undefined) {
-      const parsed = parsePyproject(pipfile.replace(/^\[(dev-)?packages\]/gm, '[tool.poetry.dependencies]'));
-      if (!('error' in parsed)) for (const r of parsed.requirements) declared.set(r.normalized, path.join(root, 'Pipfile'));
-    }
+    if (pipfile !== undefined) for (const name of parsePipfileNames(pipfile)) declared.set(name, path.join(root, 'Pipfile'));
 
     let environment: PythonEnvironment | undefined;
     for (const envDir of findEnvironmentDirs(fs, root, this.env, configuredEnvironment)) {
