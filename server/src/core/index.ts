@@ -9,6 +9,9 @@ import { PopularIndex } from './suggest/popularIndex';
 import { dataFile } from './dataFiles';
 import { PypiClient } from './registry/pypi';
 import { pypiEndpoint, type PypiConfig } from './registry/pipConfig';
+import { ExportTables } from './exports/exportTables';
+import { TarballStore } from './exports/tarballs';
+import { bundledNodeTypes } from './exports/nodeTypes';
 
 export interface CoreOptions {
   logger: Logger;
@@ -28,6 +31,7 @@ export interface Core {
   lookup: PackageLookup;
   index: PopularIndex;
   pypiLookup: PackageLookup<PypiConfig>;
+  tables: ExportTables;
 }
 
 /** The standalone server's and CLI's cache: $XDG_CACHE_HOME/groundcheck, else ~/.cache/groundcheck. */
@@ -37,10 +41,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function createCore(o: CoreOptions): Core {
   const index = new PopularIndex();
-  const npmClient = new NpmRegistryClient({
-    timeoutMs: o.timeoutMs ?? 5000,
-    clock: systemClock,
-    httpCacheDir: o.cacheDir ? path.join(o.cacheDir, 'http') : path.join(os.tmpdir(), 'groundcheck-http-cache'),
+  const httpCacheDir = o.cacheDir ? path.join(o.cacheDir, 'http') : path.join(os.tmpdir(), 'groundcheck-http-cache');
+  const npmClient = new NpmRegistryClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, httpCacheDir });
+  const tables = new ExportTables({
+    fs: nodeFileSystem,
+    logger: o.logger,
+    cacheDir: o.cacheDir,
+    bundledNodeTypes: bundledNodeTypes(),
+    tarballs: new TarballStore({ dir: path.join(o.cacheDir ?? path.join(os.tmpdir(), 'groundcheck'), 'types'), timeoutMs: o.timeoutMs ?? 5000, httpCacheDir }),
   });
   const lookup = new PackageLookup({
     client: npmClient,
@@ -71,6 +79,7 @@ export function createCore(o: CoreOptions): Core {
     env: o.env ?? process.env,
     trusted: o.trusted ?? true,
     homeDir: o.homeDir,
+    tables,
   });
-  return { checker, lookup, index, pypiLookup, preload: () => npmClient.preload() };
+  return { checker, lookup, index, pypiLookup, tables, preload: () => npmClient.preload() };
 }

@@ -35,6 +35,27 @@ export interface Reference {
   typeOnly: boolean;
 }
 
+/** How a document uses a name from a module (issue #3 checks each against the module's exports). */
+export type ApiUse =
+  | 'named' // import { a } from 'm'
+  | 'reexport' // export { a } from 'm'
+  | 'default' // import d from 'm'
+  | 'namespace-member' // import * as ns from 'm'; ns.a  (also import ns = require('m'))
+  | 'default-member' // import d from 'm'; d.a
+  | 'require-member' // require('m').a, or const m = require('m'); m.a
+  | 'require-destructure'; // const { a } = require('m')
+
+/** One name a document takes from a module. */
+export interface ApiReference {
+  specifier: string;
+  /** The exported name asked for ('default' for a default import). */
+  name: string;
+  use: ApiUse;
+  /** Range of the name as written (the import specifier, the member after the dot). */
+  range: Range;
+  typeOnly: boolean;
+}
+
 /** A bare specifier split into the package name and the rest (`@scope/pkg` + `/sub/path`). */
 export interface PackageSpecifier {
   name: string;
@@ -73,7 +94,39 @@ export interface PackageInfo {
   checkedAt: number;
 }
 
-export type FindingCode = 'missing-package' | 'missing-version' | 'undeclared-dependency' | 'unverified-package';
+export type FindingCode =
+  | 'missing-package'
+  | 'missing-version'
+  | 'undeclared-dependency'
+  | 'unverified-package'
+  | 'missing-export'
+  | 'export-in-other-version';
+
+/**
+ * What a module exports, read from its declaration files (TypeScript compiler API) or, for a
+ * package with no types, from its entry file (cjs-module-lexer / es-module-lexer).
+ */
+export interface ExportTable {
+  /** The module specifier without version: `lodash`, `lodash/fp`, `fs`. */
+  module: string;
+  /** The package version the names were read from ('' for a Node builtin). */
+  version: string;
+  /** Where the names came from, for messages: "bundled types", "types from @types/lodash 4.17.20". */
+  source: string;
+  kind: 'types' | 'lexer';
+  /** Module format at run time: a CommonJS module always has a default import (module.exports). */
+  format: 'esm' | 'cjs';
+  /** Every exported name, types included; for `export =` also the members of the exported value. */
+  names: string[];
+  exportEquals: boolean;
+  hasDefault: boolean;
+  /** Members of the default export, when it is a plain object whose members are all known. */
+  defaultMembers?: string[];
+  /** Short signatures of value exports, for hover. */
+  signatures?: Record<string, string>;
+  /** False when some names could not be read (an unresolved `export *`, dynamic CommonJS exports). */
+  complete: boolean;
+}
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -100,6 +153,10 @@ export interface FindingData {
   distribution?: string;
   /** The command the Install fix types into a terminal, when the checker knows it best. */
   installCommand?: string;
+  /** missing-export: the name that is not exported (suggestions then are export names). */
+  exportName?: string;
+  /** missing-export: TypeScript reports this same error in the editor, so no diagnostic is published. */
+  typescriptReports?: boolean;
 }
 
 export interface Finding {
@@ -117,8 +174,21 @@ export interface CheckTimings {
   totalMs: number;
 }
 
+/** A name checked against a module's exports, for hover. */
+export interface CheckedApi {
+  range: Range;
+  name: string;
+  module: string;
+  version: string;
+  source: string;
+  signature?: string;
+  exported: boolean;
+}
+
 export interface CheckResult {
   findings: Finding[];
+  /** Names checked against export tables (named imports, members), for hover. */
+  apis?: CheckedApi[];
   references: number;
   unverified: number;
   timings: CheckTimings;

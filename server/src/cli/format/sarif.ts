@@ -40,6 +40,18 @@ export const RULES: Record<FindingCode, RuleText> = {
     full: 'The registry could not be asked (offline, timeout, error) and the package is not installed. It is neither confirmed nor reported as missing.',
     level: 'note',
   },
+  'missing-export': {
+    name: 'MissingExport',
+    short: 'Import of a name the package does not export',
+    full: 'The package exists, but the imported name (or the member used on the module) is not among its exports in the version the project has, read from its type declarations or, without types, from its entry file. The code fails at run time. Use the real export you meant.',
+    level: 'error',
+  },
+  'export-in-other-version': {
+    name: 'ExportInOtherVersion',
+    short: 'Import of a name exported only by other versions of the package',
+    full: 'The imported name is exported by other versions of the package (a newer or older major) but not by the version this project has. Upgrade (or downgrade) the dependency, or use the API of your version.',
+    level: 'warning',
+  },
 };
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note' | 'none'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };

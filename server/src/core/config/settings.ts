@@ -23,7 +23,7 @@ export const DEFAULT_SETTINGS: GroundcheckSettings = {
   enable: true,
   allow: [],
   privateScopes: [],
-  severity: { 'missing-package': 'error', 'missing-version': 'error', 'undeclared-dependency': 'warning', 'unverified-package': 'hint' },
+  severity: { 'missing-package': 'error', 'missing-version': 'error', 'undeclared-dependency': 'warning', 'unverified-package': 'hint', 'missing-export': 'error', 'export-in-other-version': 'warning' },
   offline: false,
   debounceMs: 300,
   python: {},

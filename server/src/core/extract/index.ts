@@ -1,5 +1,5 @@
 /** Chooses an extractor for a document and guards against input that is not source code. */
-import type { Reference } from '../model';
+import type { Extraction } from './javascript';
 import { extractJavaScript, JS_LANGUAGE_IDS, type IncrementalParser } from './javascript';
 import { pythonDocumentKind } from './pythonDocuments';
 
@@ -14,7 +14,7 @@ export interface DocumentInput {
 }
 
 export type ExtractOutcome =
-  | { ok: true; references: Reference[]; declaredModules: string[] }
+  | ({ ok: true } & Extraction)
   | { ok: false; reason: string };
 
 const JS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;

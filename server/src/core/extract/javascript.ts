@@ -4,7 +4,8 @@
  * references that are complete; an unterminated string literal is never reported.
  */
 import * as ts from 'typescript';
-import type { Range, Reference, ReferenceKind } from '../model';
+import type { ApiReference, Range, Reference, ReferenceKind } from '../model';
+import { extractApiReferences } from './apiReferences';
 
 export const JS_LANGUAGE_IDS = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'] as const;
 
@@ -36,6 +37,10 @@ export interface Extraction {
   references: Reference[];
   /** Modules the document itself declares (`declare module 'x'`): never packages to look up. */
   declaredModules: string[];
+  /** Names taken from those modules (named imports, members), checked against their exports. */
+  apis: ApiReference[];
+  /** TypeScript itself reports unknown exports in this document (a TS file, or JS with `// @ts-check`). */
+  typeChecked: boolean;
 }
 
 /**
@@ -130,5 +135,10 @@ export function extractJavaScript(text: string, fileName: string, languageId?: s
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  return { references, declaredModules };
+  const kind = scriptKindFor(fileName, languageId);
+  const isTs = kind === ts.ScriptKind.TS || kind === ts.ScriptKind.TSX;
+  // `// @ts-check` / `// @ts-nocheck` in a JS file; the parser records the pragma on the tree.
+  const directive = (sourceFile as ts.SourceFile & { checkJsDirective?: { enabled: boolean } }).checkJsDirective;
+  const typeChecked = isTs ? directive?.enabled !== false : directive?.enabled === true;
+  return { references, declaredModules, apis: extractApiReferences(sourceFile), typeChecked };
 }

@@ -19,6 +19,9 @@ import { loadNpmConfig, registryFor, type NpmConfig } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
 import { missingPackageMessage, undeclaredMessage, unverifiedMessage } from './messages';
+import { ApiChecker } from './apiChecker';
+import type { ExportTables, ModuleQuery } from '../exports/exportTables';
+import { parsePackageSpecifier } from '../resolve/specifier';
 
 export interface CheckerDeps {
   fs: FileSystem;
@@ -32,6 +35,8 @@ export interface CheckerDeps {
   /** False in an untrusted workspace: the project's .npmrc is ignored. */
   trusted: boolean;
   homeDir?: string;
+  /** Export tables for API checks (named imports, members); without them only packages are checked. */
+  tables?: ExportTables;
 }
 
 interface PendingPackage {
@@ -43,6 +48,11 @@ interface PendingPackage {
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function isJavaScriptFile(file: string, languageId?: string): boolean {
+  if (languageId) return languageId === 'javascript' || languageId === 'javascriptreact';
+  return /\.[cm]?jsx?$/.test(file);
+}
 
 /** Test, story and config files declare their imports under devDependencies. */
 function isDevFile(file: string): boolean {
@@ -62,9 +72,11 @@ export class Checker {
   private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
 
   readonly python: PythonChecker | undefined;
+  private readonly apis: ApiChecker | undefined;
 
   constructor(private readonly deps: CheckerDeps) {
     this.projects = new ProjectModel(deps.fs);
+    this.apis = deps.tables ? new ApiChecker({ tables: deps.tables, logger: deps.logger }) : undefined;
     this.python = deps.python
       ? new PythonChecker({ fs: deps.fs, lookup: deps.python.lookup, index: deps.python.index, logger: deps.logger, clock: deps.clock, env: deps.env, trusted: deps.trusted, homeDir: deps.homeDir })
       : undefined;
@@ -76,6 +88,7 @@ export class Checker {
     this.npmConfigs.clear();
     this.projectConfigs.clear();
     this.python?.invalidate();
+    this.deps.tables?.invalidate();
   }
 
   /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
@@ -119,11 +132,18 @@ export class Checker {
     const t1 = this.deps.clock.now();
 
     const pending: PendingPackage[] = [];
+    // Modules whose exports the document's names are checked against (issue #3).
+    const queries = new Map<string, ModuleQuery>();
+    const apiSpecifiers = new Set(this.apis ? extracted.apis.map((a) => a.specifier) : []);
     for (const ref of extracted.references) {
       const project = this.projects.forFile(doc.path);
       const res = resolveLocally(ref.specifier, {
         file: doc.path, fs: this.deps.fs, project, declaredModules: extracted.declaredModules, typeOnly: ref.typeOnly,
       });
+      if (res.kind === 'local' && apiSpecifiers.has(ref.specifier) && !queries.has(ref.specifier)) {
+        const query = this.localModuleQuery(ref.specifier, res.via, doc.path, project, settings);
+        if (query) queries.set(ref.specifier, query);
+      }
       if (res.kind !== 'package') continue;
       if (matchesAny(res.pkg.name, settings.allow) || matchesAny(res.registryName, settings.allow)) continue;
       pending.push({ ref, name: res.pkg.name, subpath: res.pkg.subpath, registryName: res.registryName, project });
@@ -148,13 +168,45 @@ export class Checker {
       }
       const finding = this.toFinding(pending[i], info, doc.path, settings.severity);
       if (finding && finding.severity !== 'off') findings.push(finding);
+      const p = pending[i];
+      if (info.status === 'exists' && apiSpecifiers.has(p.ref.specifier) && !queries.has(p.ref.specifier) && !settings.offline) {
+        const range = p.project.declaredSpec(p.name);
+        queries.set(p.ref.specifier, {
+          kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
+          range, config: this.npmConfigFor(p.project.manifest?.dir ?? path.dirname(doc.path)),
+        });
+      }
+    }
+    let apis: CheckResult['apis'];
+    if (this.apis && queries.size > 0) {
+      const outcome = await this.apis.check(
+        { apis: extracted.apis, queries, typeChecked: extracted.typeChecked, javascript: isJavaScriptFile(doc.path, doc.languageId), severity: settings.severity },
+        token,
+      );
+      findings.push(...outcome.findings);
+      apis = outcome.checked;
     }
     const t3 = this.deps.clock.now();
     return {
       findings,
+      apis,
       references: extracted.references.length,
       unverified,
       timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: t3 - t2, totalMs: t3 - t0 },
+    };
+  }
+
+  /** How to read the exports of a module resolved without the registry: a builtin or an installed package. */
+  private localModuleQuery(specifier: string, via: string, file: string, project: ProjectInfo, settings: GroundcheckSettings): ModuleQuery | undefined {
+    if (via === 'Node.js builtin') return { kind: 'builtin', specifier, fromFile: file };
+    if (via !== 'node_modules') return undefined;
+    const pkg = parsePackageSpecifier(specifier);
+    if (!pkg || matchesAny(pkg.name, settings.allow)) return undefined;
+    const declared = project.declaredSpec(pkg.name);
+    const alias = declared?.startsWith('npm:') ? declared.slice(4).replace(/@[^@]*$/, '') : undefined;
+    return {
+      kind: 'package', specifier, name: pkg.name, subpath: pkg.subpath, registryName: alias || pkg.name, fromFile: file, installed: true,
+      range: declared, config: this.npmConfigFor(project.manifest?.dir ?? path.dirname(file)),
     };
   }
 

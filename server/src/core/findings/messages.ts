@@ -1,5 +1,5 @@
 /** Finding texts, kept together so the editor, the CLI and the README say the same thing. */
-import type { FindingCode, PackageInfo } from '../model';
+import type { ApiReference, ExportTable, FindingCode, PackageInfo } from '../model';
 
 export const DOCS_BASE = 'https://github.com/groundcheck/groundcheck#';
 
@@ -46,4 +46,28 @@ export function pypiUndeclaredMessage(module: string, distribution: string, info
   const latest = info.latest ? ` (latest ${info.latest})` : '';
   const where = info.source === 'snapshot' ? `exists (${info.reason})` : `exists on the package index${latest}`;
   return `${provided} ${where} but is not installed${manifest ? ` and not declared in ${manifest}` : ''}.`;
+}
+
+/** "lodash 4.17.21" or "Node's 'fs' module". */
+function moduleLabel(table: ExportTable, builtin: boolean): string {
+  if (builtin) return `Node's '${table.module}' module`;
+  return table.version ? `${table.module} ${table.version}` : table.module;
+}
+
+export function missingExportMessage(ref: ApiReference, table: ExportTable, suggestions: string[], builtin: boolean): string {
+  const where = `${moduleLabel(table, builtin)} (${table.source})`;
+  const head =
+    ref.use === 'default' || (ref.name === 'default' && (ref.use === 'named' || ref.use === 'reexport'))
+      ? `${where} has no default export.`
+      : ref.use === 'default-member' && !table.exportEquals && table.hasDefault
+        ? `'${ref.name}' is not a member of the default export of ${where}.`
+        : `'${ref.name}' is not exported by ${where}.`;
+  return suggestions.length > 0 ? `${head} Did you mean ${quoteList(suggestions)}?` : head;
+}
+
+export function exportInOtherVersionMessage(ref: ApiReference, table: ExportTable, other: { addedIn?: string; lastIn?: string }, has: string): string {
+  const name = ref.use === 'default' ? 'A default export' : `'${ref.name}'`;
+  const which = has === 'installed' ? 'the version installed' : has === 'latest' ? 'the latest version' : `the version this project declares (${has.replace(/^declared /, '')})`;
+  const when = other.addedIn ? `it was added in ${other.addedIn}` : `the last version that exports it is ${other.lastIn}`;
+  return `${name} is not exported by ${table.module} ${table.version}, ${which}: ${when}.`;
 }

@@ -17,3 +17,8 @@ export function isNodeBuiltin(specifier: string): boolean {
   }
   return BARE.has(specifier);
 }
+
+/** Every builtin specifier, bare and `node:`-prefixed. */
+export function nodeBuiltinNames(): string[] {
+  return [...BARE, ...PREFIX_ONLY.map((m) => `node:${m}`), ...[...BARE].map((m) => `node:${m}`)];
+}

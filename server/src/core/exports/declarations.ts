@@ -1,0 +1,172 @@
+/**
+ * Export tables from declaration files, through the TypeScript compiler API: the checker follows
+ * re-exports, `export =` with namespace merges, and module augmentations the way the editor does.
+ * The program has no default library (`noLib`): loading lib.d.ts would triple the cost, and export
+ * names never come from it. Where a missing lib type makes a value's members unknowable (`any`),
+ * the table says it is incomplete rather than guessing.
+ */
+import * as path from 'path';
+import * as ts from 'typescript';
+import { ancestors, type FileSystem } from '../io';
+import type { ExportTable } from '../model';
+
+const OPTIONS: ts.CompilerOptions = {
+  noLib: true,
+  types: [],
+  noEmit: true,
+  skipLibCheck: true,
+  allowJs: false,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: ts.ScriptTarget.ESNext,
+};
+
+/** Signatures longer than this are cut: a hover shows the shape, not the whole overload set. */
+const MAX_SIGNATURE = 240;
+const MAX_SIGNATURES = 1500;
+
+export type TableMeta = Pick<ExportTable, 'module' | 'version' | 'source' | 'format'>;
+
+/** The declaration file a specifier resolves to from `fromFile` (bundled types or @types), if any. */
+export function resolveDeclarations(specifier: string, fromFile: string, host: ts.ModuleResolutionHost = ts.sys): string | undefined {
+  const resolved = ts.resolveModuleName(specifier, fromFile, OPTIONS, host).resolvedModule;
+  if (!resolved || !isDeclarationFile(resolved.resolvedFileName)) return undefined;
+  return resolved.resolvedFileName;
+}
+
+export const isDeclarationFile = (file: string) => /\.d\.[cm]?ts$|\.d\.[^./]+\.ts$/.test(file);
+
+/** name and version of the package a file belongs to (its nearest package.json with a name). */
+export function owningPackage(fs: FileSystem, file: string): { name: string; version: string; type?: string; dir: string } | undefined {
+  for (const dir of ancestors(path.dirname(file))) {
+    const text = fs.readFile(path.join(dir, 'package.json'));
+    if (text === undefined) continue;
+    try {
+      const pj = JSON.parse(text) as { name?: unknown; version?: unknown; type?: unknown };
+      if (typeof pj.name === 'string') return { name: pj.name, version: typeof pj.version === 'string' ? pj.version : '', type: typeof pj.type === 'string' ? pj.type : undefined, dir };
+    } catch {
+      return undefined; // a broken package.json: we do not know whose files these are
+    }
+    if (path.basename(dir) === 'node_modules') return undefined;
+  }
+  return undefined;
+}
+
+/** The run-time format a declaration entry describes. */
+export function formatOf(entry: string, packageType: string | undefined): ExportTable['format'] {
+  if (entry.endsWith('.d.mts')) return 'esm';
+  if (entry.endsWith('.d.cts')) return 'cjs';
+  return packageType === 'module' ? 'esm' : 'cjs';
+}
+
+function createProgram(rootFile: string): ts.Program {
+  return ts.createProgram({ rootNames: [rootFile], options: OPTIONS });
+}
+
+/** The export table of the module a declaration file defines. */
+export function readDeclarationTable(entry: string, meta: TableMeta): ExportTable | undefined {
+  const program = createProgram(entry);
+  const sf = program.getSourceFile(entry);
+  if (!sf) return undefined;
+  const checker = program.getTypeChecker();
+  const moduleSymbol = checker.getSymbolAtLocation(sf);
+  // A declaration file with no imports or exports is a script (global declarations): not a module table.
+  if (!moduleSymbol) return undefined;
+  return tableOf(program, checker, moduleSymbol, meta);
+}
+
+/**
+ * Tables for ambient modules (`declare module 'fs' { ... }`), as @types/node declares the Node
+ * builtins: one program for all of them.
+ */
+export function readAmbientTables(rootFile: string, modules: string[], meta: Omit<TableMeta, 'module'>): Map<string, ExportTable> {
+  const program = createProgram(rootFile);
+  const checker = program.getTypeChecker();
+  const byName = new Map(checker.getAmbientModules().map((s) => [s.name.replace(/^"|"$/g, ''), s]));
+  const tables = new Map<string, ExportTable>();
+  for (const module of modules) {
+    const symbol = byName.get(module);
+    if (symbol) tables.set(module, tableOf(program, checker, symbol, { ...meta, module }));
+  }
+  return tables;
+}
+
+function tableOf(program: ts.Program, checker: ts.TypeChecker, moduleSymbol: ts.Symbol, meta: TableMeta): ExportTable {
+  let complete = !hasUnresolvedStarExports(program, checker);
+  const symbols = checker.getExportsOfModule(moduleSymbol);
+  const exportEqualsSymbol = moduleSymbol.exports?.get(ts.InternalSymbolName.ExportEquals);
+  const exportEquals = !!exportEqualsSymbol;
+  if (exportEqualsSymbol) {
+    // `export = _` with `declare const _: LoDashStatic`: the members of the value are importable too.
+    const target = exportEqualsSymbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exportEqualsSymbol) : exportEqualsSymbol;
+    const declaration = target.valueDeclaration ?? target.declarations?.[0];
+    if (declaration && target.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Function | ts.SymbolFlags.Class)) {
+      const type = checker.getTypeOfSymbolAtLocation(target, declaration);
+      if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || checker.getIndexInfosOfType(type).length > 0) complete = false;
+      else symbols.push(...checker.getPropertiesOfType(type));
+    } else if (!declaration) complete = false;
+  }
+  const names = [...new Set(symbols.map((s) => s.name as string))].filter((n) => n !== ts.InternalSymbolName.ExportEquals);
+  const signatures: Record<string, string> = {};
+  for (const symbol of symbols.slice(0, MAX_SIGNATURES)) {
+    const signature = signatureOf(checker, symbol);
+    if (signature) signatures[symbol.name] = signature;
+  }
+  const hasDefault = names.includes('default');
+  return {
+    ...meta,
+    kind: 'types',
+    names,
+    exportEquals,
+    hasDefault,
+    defaultMembers: hasDefault ? defaultMembers(checker, symbols.find((s) => s.name === 'default')!) : undefined,
+    signatures,
+    complete,
+  };
+}
+
+/** `export * from 'x'` where 'x' resolves nowhere: its names are unknown, so the table is incomplete. */
+function hasUnresolvedStarExports(program: ts.Program, checker: ts.TypeChecker): boolean {
+  for (const sf of program.getSourceFiles()) {
+    for (const statement of sf.statements) {
+      const inner = ts.isModuleDeclaration(statement) && statement.body && ts.isModuleBlock(statement.body) ? statement.body.statements : [statement];
+      for (const s of inner) {
+        if (ts.isExportDeclaration(s) && !s.exportClause && s.moduleSpecifier && !checker.getSymbolAtLocation(s.moduleSpecifier)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Members of a default export that is a plain object (not a function or class, whose members are open-ended). */
+function defaultMembers(checker: ts.TypeChecker, symbol: ts.Symbol): string[] | undefined {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const declaration = target.valueDeclaration;
+  if (!declaration || !(target.flags & ts.SymbolFlags.Variable)) return undefined;
+  const type = checker.getTypeOfSymbolAtLocation(target, declaration);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || !(type.flags & ts.TypeFlags.Object)) return undefined;
+  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return undefined;
+  if (checker.getIndexInfosOfType(type).length > 0) return undefined;
+  return checker.getPropertiesOfType(type).map((p) => p.name);
+}
+
+function signatureOf(checker: ts.TypeChecker, symbol: ts.Symbol): string | undefined {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const declaration = target.valueDeclaration ?? target.declarations?.[0];
+  if (!declaration) return undefined;
+  let text: string;
+  if (target.flags & ts.SymbolFlags.Value) {
+    text = checker.typeToString(checker.getTypeOfSymbolAtLocation(target, declaration), declaration);
+    const kind = target.flags & ts.SymbolFlags.Function ? 'function' : target.flags & ts.SymbolFlags.Class ? 'class' : 'const';
+    text = kind === 'class' ? `class ${symbol.name}` : `${kind} ${symbol.name}: ${text}`;
+  } else if (target.flags & ts.SymbolFlags.Interface) {
+    text = `interface ${symbol.name}`;
+  } else if (target.flags & ts.SymbolFlags.TypeAlias) {
+    text = `type ${symbol.name}`;
+  } else if (target.flags & ts.SymbolFlags.Namespace) {
+    text = `namespace ${symbol.name}`;
+  } else {
+    return undefined;
+  }
+  return text.length > MAX_SIGNATURE ? `${text.slice(0, MAX_SIGNATURE - 1)}…` : text;
+}

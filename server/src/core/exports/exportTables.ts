@@ -1,0 +1,342 @@
+/**
+ * Export tables per module and package version, from wherever they can be read:
+ *   - a Node builtin: @types/node (the workspace's, else the copy Groundcheck ships);
+ *   - an installed package: its bundled types or @types, as TypeScript resolves them from the
+ *     document; with no types, its entry file through the lexers;
+ *   - a package that is not installed: the published tarball of the declared (else latest)
+ *     version, then @types/<name> for the same major, then the entry file.
+ * Tables are kept in memory (LRU) and on disk: a package version's exports never change.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as semver from 'semver';
+import { LRUCache } from 'lru-cache';
+import type { FileSystem, Logger } from '../io';
+import type { ExportTable } from '../model';
+import { DiskCache } from '../registry/diskCache';
+import { registryFor, type NpmConfig } from '../registry/npmrc';
+import { typesPackageName } from '../resolve/specifier';
+import { installedDir } from '../resolve/resolvers';
+import { nodeBuiltinNames } from '../resolve/builtins';
+import { formatOf, owningPackage, readAmbientTables, readDeclarationTable, resolveDeclarations } from './declarations';
+import { readEntryTable, type PackageFiles } from './entryExports';
+import type { TarballStore } from './tarballs';
+
+export type ModuleQuery =
+  | { kind: 'builtin'; specifier: string; fromFile: string }
+  | {
+      kind: 'package';
+      specifier: string;
+      name: string;
+      subpath: string;
+      /** The name on the registry (differs for `alias@npm:real`). */
+      registryName: string;
+      fromFile: string;
+      /** Installed under node_modules (then its types are what the editor's TypeScript sees). */
+      installed: boolean;
+      /** The declared range, when the manifest declares the package. */
+      range?: string;
+      config: NpmConfig;
+    };
+
+export interface TableAnswer {
+  table: ExportTable;
+  /** Read from files in the workspace (node_modules, the workspace's @types/node). */
+  fromWorkspace: boolean;
+}
+
+export interface OtherVersions {
+  /** The earliest newer version probed that exports the name (added in), if any. */
+  addedIn?: string;
+  /** The latest older version probed that exports the name (removed after), if any. */
+  lastIn?: string;
+}
+
+export interface ExportTablesOptions {
+  fs: FileSystem;
+  logger: Logger;
+  tarballs: TarballStore;
+  cacheDir?: string;
+  /** The @types/node folder Groundcheck ships, for builtins when the workspace has none. */
+  bundledNodeTypes?: string;
+}
+
+const FAILURE_TTL_MS = 10 * 60 * 1000;
+/** How many other majors are probed for export-in-other-version (each is one tarball). */
+const MAJORS_ABOVE = 3;
+const MAJORS_BELOW = 2;
+
+function isExportTable(v: unknown): v is ExportTable {
+  const t = v as ExportTable;
+  return !!t && typeof t.module === 'string' && Array.isArray(t.names) && typeof t.complete === 'boolean' && (t.kind === 'types' || t.kind === 'lexer');
+}
+
+const fsFiles = (fsys: FileSystem, dir: string): PackageFiles => ({ read: (rel) => fsys.readFile(path.join(dir, rel)) });
+
+export class ExportTables {
+  private readonly memory = new LRUCache<string, ExportTable>({ max: 400 });
+  private readonly failures = new LRUCache<string, true>({ max: 1000, ttl: FAILURE_TTL_MS });
+  private readonly inFlight = new Map<string, Promise<ExportTable | undefined>>();
+  private readonly versions = new LRUCache<string, string>({ max: 2000, ttl: 60 * 60 * 1000 });
+  private readonly disk: DiskCache<ExportTable> | undefined;
+
+  constructor(private readonly options: ExportTablesOptions) {
+    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v1.jsonl'), options.logger, isExportTable) : undefined;
+  }
+
+  /** node_modules or tsconfig changed: tables read from the workspace may be stale. */
+  invalidate(): void {
+    this.memory.clear();
+    this.failures.clear();
+  }
+
+  clear(): void {
+    this.invalidate();
+    this.versions.clear();
+    this.disk?.clear();
+  }
+
+  flush(): void {
+    this.disk?.flush();
+  }
+
+  async tableFor(q: ModuleQuery): Promise<TableAnswer | undefined> {
+    if (q.kind === 'builtin') {
+      const typesDir = this.workspaceNodeTypes(q.fromFile);
+      const table = await this.builtinTable(q.specifier, typesDir ?? this.options.bundledNodeTypes);
+      return table && { table, fromWorkspace: !!typesDir };
+    }
+    if (q.installed) {
+      const table = await this.installedTable(q);
+      if (table) return { table, fromWorkspace: true };
+      return undefined;
+    }
+    const version = await this.resolveVersion(q.registryName, q.range, q.config);
+    if (!version) return undefined;
+    const table = await this.registryTable(q.registryName, version, q.subpath, q.config, q.name);
+    return table && { table, fromWorkspace: false };
+  }
+
+  /**
+   * For a name missing from `checkedVersion`: the nearest newer version that has it, or the latest
+   * older one. Probes the newest release of a few other majors (and the first of the major where
+   * the name appears), one tarball each, all cached.
+   */
+  async otherVersions(registryName: string, subpath: string, config: NpmConfig, checkedVersion: string, has: (t: ExportTable) => boolean, localName = registryName): Promise<OtherVersions | undefined> {
+    const checked = semver.parse(checkedVersion);
+    if (!checked) return undefined;
+    let listed: { versions: string[]; latest?: string };
+    try {
+      listed = await this.options.tarballs.versions(registryName, config);
+    } catch (e) {
+      this.options.logger.debug(`versions of ${registryName}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const releases = listed.versions.filter((v) => semver.valid(v) && !semver.prerelease(v)).sort(semver.compare);
+    const newestOfMajor = new Map<number, string>();
+    const firstOfMajor = new Map<number, string>();
+    for (const v of releases) {
+      const major = semver.major(v);
+      newestOfMajor.set(major, v);
+      if (!firstOfMajor.has(major)) firstOfMajor.set(major, v);
+    }
+    const above = [...newestOfMajor.keys()].filter((m) => m > checked.major).sort((a, b) => a - b).slice(0, MAJORS_ABOVE);
+    const below = [...newestOfMajor.keys()].filter((m) => m < checked.major).sort((a, b) => b - a).slice(0, MAJORS_BELOW);
+    const sameMajorNewest = newestOfMajor.get(checked.major);
+    const probe = async (version: string) => {
+      const table = await this.registryTable(registryName, version, subpath, config, localName);
+      return !!table && has(table);
+    };
+    const result: OtherVersions = {};
+    // Newer first: "added in" is the common case (an assistant trained on a newer API).
+    if (sameMajorNewest && semver.gt(sameMajorNewest, checkedVersion) && (await probe(sameMajorNewest))) {
+      result.addedIn = sameMajorNewest;
+    } else {
+      for (const major of above) {
+        if (!(await probe(newestOfMajor.get(major)!))) continue;
+        const first = firstOfMajor.get(major)!;
+        result.addedIn = first !== newestOfMajor.get(major) && (await probe(first)) ? first : newestOfMajor.get(major);
+        break;
+      }
+    }
+    if (!result.addedIn) {
+      for (const major of below) {
+        if (await probe(newestOfMajor.get(major)!)) {
+          result.lastIn = newestOfMajor.get(major);
+          break;
+        }
+      }
+    }
+    return result.addedIn || result.lastIn ? result : undefined;
+  }
+
+  private workspaceNodeTypes(fromFile: string): string | undefined {
+    const dir = installedDir(this.options.fs, fromFile, '@types/node');
+    return dir && this.options.fs.exists(path.join(dir, 'index.d.ts')) ? dir : undefined;
+  }
+
+  private async resolveVersion(name: string, range: string | undefined, config: NpmConfig): Promise<string | undefined> {
+    const spec = `${name}@${range && semver.validRange(range) ? range : 'latest'}`;
+    const key = `${registryFor(config, name).url}|${spec}`;
+    const known = this.versions.get(key);
+    if (known) return known;
+    if (this.failures.has(key)) return undefined;
+    try {
+      const version = await this.options.tarballs.resolveVersion(spec, config);
+      this.versions.set(key, version);
+      return version;
+    } catch (e) {
+      this.options.logger.debug(`resolving ${spec}: ${(e as Error).message}`);
+      this.failures.set(key, true);
+      return undefined;
+    }
+  }
+
+  /** Memory, then disk, then `build` once however many callers ask. */
+  private cached(key: string, persist: boolean, build: () => Promise<ExportTable | undefined>): Promise<ExportTable | undefined> {
+    const hit = this.memory.get(key) ?? (persist ? this.disk?.get(key) : undefined);
+    if (hit) {
+      this.memory.set(key, hit);
+      return Promise.resolve(hit);
+    }
+    if (this.failures.has(key)) return Promise.resolve(undefined);
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = build()
+        .then((table) => {
+          if (table) {
+            this.memory.set(key, table);
+            if (persist) this.disk?.set(key, table);
+          } else this.failures.set(key, true);
+          return table;
+        })
+        .catch((e: Error) => {
+          this.options.logger.debug(`export table ${key}: ${e.message}`);
+          this.failures.set(key, true);
+          return undefined;
+        })
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async builtinTable(specifier: string, typesDir: string | undefined): Promise<ExportTable | undefined> {
+    if (!typesDir) return undefined;
+    const version = (JSON.parse(this.options.fs.readFile(path.join(typesDir, 'package.json')) ?? '{}') as { version?: string }).version ?? '';
+    const keyOf = (module: string) => `node|${typesDir}|${version}|${module}`;
+    const key = keyOf(specifier);
+    const hit = this.memory.get(key) ?? this.disk?.get(key);
+    if (hit) {
+      this.memory.set(key, hit);
+      return hit;
+    }
+    // One program serves every builtin: build them all at once and keep each.
+    const all = `node|${typesDir}|${version}|*`;
+    let pending = this.inFlight.get(all);
+    if (!pending) {
+      pending = yieldToEventLoop()
+        .then(() => {
+          const entry = path.join(typesDir, 'index.d.ts');
+          const modules = nodeBuiltinNames();
+          const tables = readAmbientTables(entry, modules, { version: '', source: `types from @types/node ${version}`, format: 'cjs' });
+          for (const [module, table] of tables) {
+            this.memory.set(keyOf(module), table);
+            this.disk?.set(keyOf(module), table);
+          }
+          return undefined;
+        })
+        .catch((e: Error) => {
+          this.options.logger.warn(`reading @types/node at ${typesDir}: ${e.message}`);
+          return undefined;
+        })
+        .finally(() => this.inFlight.delete(all));
+      this.inFlight.set(all, pending);
+    }
+    await pending;
+    return this.memory.get(key);
+  }
+
+  private installedTable(q: Extract<ModuleQuery, { kind: 'package' }>): Promise<ExportTable | undefined> {
+    const fsys = this.options.fs;
+    const dir = installedDir(fsys, q.fromFile, q.name);
+    if (!dir) return Promise.resolve(undefined);
+    const version = owningPackage(fsys, path.join(dir, 'package.json'))?.version ?? '';
+    const entry = resolveDeclarations(q.specifier, q.fromFile, resolutionHost(fsys));
+    if (entry) {
+      const owner = owningPackage(fsys, entry);
+      return this.cached(`types|${entry}|${owner?.version}|${version}`, true, async () => {
+        await yieldToEventLoop();
+        return readDeclarationTable(entry, { module: q.specifier, version, source: sourceLabel(q.name, owner), format: formatOf(entry, owningPackage(fsys, path.join(dir, 'package.json'))?.type) });
+      });
+    }
+    return this.cached(`lexer|${dir}|${version}|${q.subpath}`, true, () => readEntryTable({ module: q.specifier, version, subpath: q.subpath, files: fsFiles(fsys, dir) }));
+  }
+
+  /** The table of a published version, from its tarball (declarations, else @types, else the entry file). */
+  private registryTable(registryName: string, version: string, subpath: string, config: NpmConfig, localName: string): Promise<ExportTable | undefined> {
+    const key = `npm|${registryFor(config, registryName).url}|${registryName}@${version}|${subpath}`;
+    return this.cached(key, true, async () => {
+      const tarballs = this.options.tarballs;
+      const pkg = await tarballs.fetch(registryName, version, config);
+      const module = `${localName}${subpath}`;
+      const packageType = owningPackage(this.options.fs, path.join(pkg.dir, 'package.json'))?.type;
+      const format = formatOf('', packageType);
+      if (pkg.hasDeclarations) {
+        const entry = resolveDeclarations(`${registryName}${subpath}`, path.join(pkg.root, 'index.ts'), resolutionHost(this.options.fs));
+        if (entry) {
+          await yieldToEventLoop();
+          return readDeclarationTable(entry, { module, version, source: 'its bundled types', format: formatOf(entry, packageType) });
+        }
+      }
+      const types = await this.typesFor(registryName, version, config);
+      if (types) {
+        const entry = resolveDeclarations(`${registryName}${subpath}`, path.join(types.root, 'index.ts'), resolutionHost(this.options.fs));
+        if (entry) {
+          await yieldToEventLoop();
+          return readDeclarationTable(entry, { module, version, source: `types from ${types.name} ${types.version}`, format });
+        }
+      }
+      return readEntryTable({ module, version, subpath, files: pkg.files });
+    });
+  }
+
+  /** @types/<name> for the same major (its version tracks the library's major.minor). */
+  private async typesFor(name: string, version: string, config: NpmConfig): Promise<{ name: string; version: string; root: string } | undefined> {
+    const typesName = typesPackageName(name);
+    const major = semver.major(version);
+    const typesVersion = await this.resolveVersion(typesName, `${major}.x`, config);
+    if (!typesVersion) return undefined;
+    const fetched = await this.options.tarballs.fetch(typesName, typesVersion, config);
+    // Resolution from <root of the library> finds node_modules/@types/<name> beside it: link the two.
+    const root = path.join(path.dirname(fetched.root), `${name.replace('/', '+')}@${version}+types`);
+    const link = path.join(root, 'node_modules', typesName);
+    if (!fs.existsSync(link)) {
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.cpSync(fetched.dir, link, { recursive: true });
+    }
+    return { name: typesName, version: typesVersion, root };
+  }
+}
+
+function sourceLabel(name: string, owner: { name: string; version: string } | undefined): string {
+  if (!owner || owner.name === name) return 'its bundled types';
+  return `types from ${owner.name} ${owner.version}`;
+}
+
+function resolutionHost(fsys: FileSystem) {
+  return {
+    fileExists: (p: string) => fsys.exists(p) && !fsys.isDirectory(p),
+    readFile: (p: string) => fsys.readFile(p),
+    directoryExists: (p: string) => fsys.isDirectory(p),
+    realpath: (p: string) => {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return p;
+      }
+    },
+  };
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

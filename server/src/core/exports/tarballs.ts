@@ -1,0 +1,184 @@
+/**
+ * Published packages that are not installed: their tarball, fetched with pacote (so .npmrc
+ * registries, scopes and auth apply), is read in memory. Only declaration files and package.json
+ * are written to the cache; JavaScript is kept in memory just long enough for the lexers when a
+ * package has no types. Nothing is installed and nothing is executed.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type * as Pacote from 'pacote';
+import type { NpmConfig } from '../registry/npmrc';
+import type { PackageFiles } from './entryExports';
+
+export interface TarballOptions {
+  /** Where declaration files are kept: <dir>/<name>@<version>/node_modules/<name>/... */
+  dir: string;
+  timeoutMs: number;
+  /** pacote's HTTP cache (the same one packument lookups use). */
+  httpCacheDir?: string;
+  fetchOptions?: Record<string, unknown>;
+}
+
+/** A tarball larger than this is not read (it would be for its types only). */
+const MAX_TARBALL_BYTES = 64 * 1024 * 1024;
+const MAX_JS_BYTES = 16 * 1024 * 1024;
+
+const isDeclaration = (p: string) => /\.d\.[cm]?ts$/.test(p);
+const isScript = (p: string) => /\.[cm]?js$/.test(p);
+
+export interface FetchedPackage {
+  name: string;
+  version: string;
+  /** Root that declarations resolve from: a specifier `name` resolves from `<root>/index.ts`. */
+  root: string;
+  /** The package folder in the cache (declarations and package.json only). */
+  dir: string;
+  hasDeclarations: boolean;
+  /** Every file of the package that a lexer may read (declarations, package.json and, in memory, scripts). */
+  files: PackageFiles;
+}
+
+export class TarballStore {
+  private readonly inFlight = new Map<string, Promise<FetchedPackage>>();
+
+  constructor(private readonly options: TarballOptions) {}
+
+  private pacoteOptions(config: NpmConfig): Pacote.Options {
+    return {
+      ...config.options,
+      fullMetadata: false,
+      timeout: this.options.timeoutMs,
+      fetchRetries: 1,
+      cache: this.options.httpCacheDir,
+      ...this.options.fetchOptions,
+    } as Pacote.Options;
+  }
+
+  /** The version a spec (`lodash@^4`, `lodash@latest`) resolves to; throws E404/ETARGET as pacote does. */
+  async resolveVersion(spec: string, config: NpmConfig): Promise<string> {
+    const pacote = require('pacote') as typeof Pacote;
+    const manifest = await withTimeout(pacote.manifest(spec, this.pacoteOptions(config)), this.options.timeoutMs);
+    return manifest.version;
+  }
+
+  /** Published versions of a package (from the packument), newest last is not guaranteed. */
+  async versions(name: string, config: NpmConfig): Promise<{ versions: string[]; latest?: string }> {
+    const pacote = require('pacote') as typeof Pacote;
+    const packument = await withTimeout(pacote.packument(name, this.pacoteOptions(config)), this.options.timeoutMs);
+    return { versions: Object.keys(packument.versions ?? {}), latest: packument['dist-tags']?.latest };
+  }
+
+  /** `name@version`, exact. Declarations come from the cache folder when it is already there. */
+  fetch(name: string, version: string, config: NpmConfig): Promise<FetchedPackage> {
+    const key = `${name}@${version}`;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.load(name, version, config).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async load(name: string, version: string, config: NpmConfig): Promise<FetchedPackage> {
+    const root = path.join(this.options.dir, `${name.replace('/', '+')}@${version}`);
+    const dir = path.join(root, 'node_modules', name);
+    const scripts = new Map<string, string>();
+    const complete = path.join(root, '.complete');
+    if (!fs.existsSync(complete)) {
+      const pacote = require('pacote') as typeof Pacote;
+      const tarball = await withTimeout(pacote.tarball(`${name}@${version}`, this.pacoteOptions(config)), this.options.timeoutMs * 4);
+      if (tarball.length > MAX_TARBALL_BYTES) throw new Error(`tarball of ${name}@${version} is ${tarball.length} bytes; not read`);
+      const entries = await readTarball(tarball, (p) => isDeclaration(p) || p === 'package.json' || isScript(p));
+      fs.rmSync(root, { recursive: true, force: true });
+      let scriptBytes = 0;
+      for (const [rel, content] of entries) {
+        if (isScript(rel)) {
+          scriptBytes += content.length;
+          if (scriptBytes <= MAX_JS_BYTES) scripts.set(rel, content.toString('utf8'));
+          continue;
+        }
+        const target = path.join(dir, rel);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+      }
+      // Only a typed package can be served from the folder later: an untyped one needs its scripts again.
+      if (hasDeclarationFiles(dir)) fs.writeFileSync(complete, '');
+    }
+    const hasDeclarations = hasDeclarationFiles(dir);
+    return {
+      name,
+      version,
+      root,
+      dir,
+      hasDeclarations,
+      files: {
+        read: (rel) => {
+          const normal = path.posix.normalize(rel);
+          if (normal.startsWith('..')) return undefined;
+          if (isScript(normal)) return scripts.get(normal);
+          try {
+            return fs.readFileSync(path.join(dir, normal), 'utf8');
+          } catch {
+            return undefined;
+          }
+        },
+      },
+    };
+  }
+}
+
+function hasDeclarationFiles(dir: string): boolean {
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) stack.push(path.join(d, e.name));
+      else if (isDeclaration(e.name)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The files of an npm tarball whose package-relative path passes `keep`. The first path component
+ * (`package/`, or whatever the publisher used) is dropped; paths that climb out are refused.
+ */
+export async function readTarball(tarball: Buffer, keep: (relative: string) => boolean): Promise<Map<string, Buffer>> {
+  const tar = require('tar') as typeof import('tar');
+  const files = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    const parser = new tar.Parser({
+      onReadEntry: (entry) => {
+        const rel = path.posix.normalize(entry.path.split('/').slice(1).join('/'));
+        if (entry.type !== 'File' || !rel || rel.startsWith('..') || path.posix.isAbsolute(rel) || !keep(rel)) {
+          entry.resume();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => files.set(rel, Buffer.concat(chunks)));
+      },
+    });
+    parser.on('end', () => resolve());
+    parser.on('error', reject);
+    parser.on('warn', (_code: string, message: string | Error) => {
+      if (String(message).includes('TAR_BAD_ARCHIVE')) reject(new Error('not a tar archive'));
+    });
+    parser.end(tarball);
+  });
+  return files;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

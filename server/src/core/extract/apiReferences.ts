@@ -1,0 +1,150 @@
+/**
+ * The names a document takes from the modules it imports: named imports and re-exports, default
+ * imports, members of namespace imports and of `require()` bindings, and destructured `require()`.
+ * One level only: `ns.member` is checked, `ns.member.deeper` is not.
+ *
+ * Without a binder we cannot tell which declaration an identifier refers to, so a binding whose
+ * name is declared again anywhere in the file, or assigned to, is skipped: a missed member is
+ * better than a member of the wrong object reported as made up.
+ */
+import * as ts from 'typescript';
+import type { ApiReference, ApiUse, Range } from '../model';
+
+interface Binding {
+  specifier: string;
+  use: Extract<ApiUse, 'namespace-member' | 'default-member' | 'require-member'>;
+  typeOnly: boolean;
+}
+
+/** `require('m')`, or undefined. */
+function requiredSpecifier(node: ts.Node): string | undefined {
+  while (ts.isParenthesizedExpression(node)) node = node.expression;
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  if (!ts.isIdentifier(node.expression) || node.expression.text !== 'require') return undefined;
+  const arg = node.arguments[0];
+  return ts.isStringLiteralLike(arg) && arg.text.length > 0 ? arg.text : undefined;
+}
+
+function nameText(node: ts.PropertyName | ts.ModuleExportName): string | undefined {
+  if (ts.isIdentifier(node) || ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  return undefined; // computed or private names are not export names
+}
+
+const isAssignmentOperator = (kind: ts.SyntaxKind) => kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+
+export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
+  const refs: ApiReference[] = [];
+  const bindings = new Map<string, Binding>();
+  const declared = new Map<string, number>();
+  const reassigned = new Set<string>();
+  /** Nodes written to (`ns.x = 1`, `delete ns.x`): adding a member is not using one. */
+  const written = new Set<ts.Node>();
+
+  const rangeOf = (node: ts.Node): Range => ({
+    start: sf.getLineAndCharacterOfPosition(node.getStart(sf)),
+    end: sf.getLineAndCharacterOfPosition(node.end),
+  });
+  const add = (specifier: string, name: string, use: ApiUse, node: ts.Node, typeOnly: boolean) => {
+    refs.push({ specifier, name, use, range: rangeOf(node), typeOnly });
+  };
+  const declare = (name: ts.BindingName | ts.Identifier | undefined) => {
+    if (!name) return;
+    if (ts.isIdentifier(name)) {
+      declared.set(name.text, (declared.get(name.text) ?? 0) + 1);
+      return;
+    }
+    for (const element of name.elements) if (!ts.isOmittedExpression(element)) declare(element.name);
+  };
+
+  const collect = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause) {
+      const specifier = node.moduleSpecifier.text;
+      const clause = node.importClause;
+      const clauseTypeOnly = clause.isTypeOnly;
+      if (clause.name) {
+        declare(clause.name);
+        add(specifier, 'default', 'default', clause.name, clauseTypeOnly);
+        bindings.set(clause.name.text, { specifier, use: 'default-member', typeOnly: clauseTypeOnly });
+      }
+      const named = clause.namedBindings;
+      if (named && ts.isNamespaceImport(named)) {
+        declare(named.name);
+        bindings.set(named.name.text, { specifier, use: 'namespace-member', typeOnly: clauseTypeOnly });
+      } else if (named) {
+        for (const element of named.elements) {
+          declare(element.name);
+          const imported = element.propertyName ?? element.name;
+          const name = nameText(imported);
+          if (name !== undefined) add(specifier, name, 'named', imported, clauseTypeOnly || element.isTypeOnly);
+        }
+      }
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.exportClause;
+      if (clause && ts.isNamedExports(clause)) {
+        for (const element of clause.elements) {
+          const exported = element.propertyName ?? element.name;
+          const name = nameText(exported);
+          if (name !== undefined) add(node.moduleSpecifier.text, name, 'reexport', exported, node.isTypeOnly || element.isTypeOnly);
+        }
+      }
+    } else if (ts.isImportEqualsDeclaration(node)) {
+      declare(node.name);
+      if (ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+        bindings.set(node.name.text, { specifier: node.moduleReference.expression.text, use: 'namespace-member', typeOnly: node.isTypeOnly });
+      }
+    } else if (ts.isVariableDeclaration(node)) {
+      declare(node.name);
+      const specifier = node.initializer && requiredSpecifier(node.initializer);
+      if (specifier !== undefined) {
+        if (ts.isIdentifier(node.name)) {
+          bindings.set(node.name.text, { specifier, use: 'require-member', typeOnly: false });
+        } else if (ts.isObjectBindingPattern(node.name)) {
+          for (const element of node.name.elements) {
+            if (element.dotDotDotToken) continue;
+            const property = element.propertyName ?? element.name;
+            const name = ts.isIdentifier(property) || ts.isStringLiteral(property) ? property.text : undefined;
+            if (name !== undefined) add(specifier, name, 'require-destructure', property, false);
+          }
+        }
+      }
+    } else if (ts.isParameter(node)) {
+      declare(node.name);
+    } else if (ts.isBindingElement(node)) {
+      // counted through the pattern's owner (declare walks nested patterns)
+    } else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
+      declare(node.name);
+    } else if ((ts.isEnumDeclaration(node) || ts.isModuleDeclaration(node)) && ts.isIdentifier(node.name)) {
+      declare(node.name);
+    } else if (ts.isCatchClause(node) && node.variableDeclaration) {
+      // the declaration itself is visited as a VariableDeclaration below
+    } else if (ts.isBinaryExpression(node) && isAssignmentOperator(node.operatorToken.kind)) {
+      if (ts.isIdentifier(node.left)) reassigned.add(node.left.text);
+      written.add(node.left);
+    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && ts.isIdentifier(node.operand)) {
+      reassigned.add(node.operand.text);
+    } else if (ts.isDeleteExpression(node)) {
+      written.add(node.expression);
+    } else if (ts.isPropertyAccessExpression(node) && !written.has(node) && ts.isIdentifier(node.name)) {
+      // require('m').member
+      const specifier = requiredSpecifier(node.expression);
+      if (specifier !== undefined) add(specifier, node.name.text, 'require-member', node.name, false);
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(sf);
+
+  const usable = (name: string) => (declared.get(name) ?? 0) <= 1 && !reassigned.has(name);
+  const members = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name) && !written.has(node)) {
+      const binding = bindings.get(node.expression.text);
+      if (binding && usable(node.expression.text)) add(binding.specifier, node.name.text, binding.use, node.name, binding.typeOnly);
+    } else if (ts.isQualifiedName(node) && ts.isIdentifier(node.left)) {
+      // ns.SomeType in a type position
+      const binding = bindings.get(node.left.text);
+      if (binding && binding.use === 'namespace-member' && usable(node.left.text)) add(binding.specifier, node.right.text, binding.use, node.right, true);
+    }
+    ts.forEachChild(node, members);
+  };
+  if (bindings.size > 0) members(sf);
+  return refs;
+}
