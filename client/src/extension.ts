@@ -9,6 +9,8 @@ import { CLIENT_COMMANDS, SERVER_COMMANDS, SERVER_NODE_ARGS, STATUS_NOTIFICATION
 
 const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
 
+import { TypeScriptExportFixes } from './typescriptFixes';
+
 let client: LanguageClient | undefined;
 let status: vscode.StatusBarItem;
 let log: vscode.LogOutputChannel;
@@ -26,6 +28,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('groundcheck.showOutput', () => log.show()),
     vscode.commands.registerCommand(CLIENT_COMMANDS.allowPackage, allowPackage),
     vscode.commands.registerCommand(CLIENT_COMMANDS.openInstallTerminal, openInstallTerminal),
+    vscode.languages.registerCodeActionsProvider(
+      LANGUAGES.map((language) => ({ language })),
+      new TypeScriptExportFixes(() => client),
+      { providedCodeActionKinds: TypeScriptExportFixes.kinds },
+    ),
     // Trust changes what the server may read (.npmrc of the workspace): restart it with the new mode.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context)),
   );

@@ -92,9 +92,11 @@ export class Verdaccio {
     return `//127.0.0.1:${this.port}/:_authToken=${this.token}`;
   }
 
-  async publish(name: string, version: string, extra: Record<string, unknown> = {}): Promise<void> {
+  /** Publishes name@version; `files` (paths inside the package) replace the default empty index.js. */
+  async publish(name: string, version: string, extra: Record<string, unknown> = {}, files?: Record<string, string>): Promise<void> {
     const manifest = { name, version, description: `test package ${name}`, main: 'index.js', ...extra };
-    const tarball = makeTarball({ 'package/package.json': JSON.stringify(manifest, null, 2), 'package/index.js': 'module.exports = {};\n' });
+    const content = Object.fromEntries(Object.entries(files ?? { 'index.js': 'module.exports = {};\n' }).map(([p, text]) => [`package/${p}`, text]));
+    const tarball = makeTarball({ 'package/package.json': JSON.stringify(manifest, null, 2), ...content });
     await publish(manifest, tarball, { registry: this.url, [`//127.0.0.1:${this.port}/:_authToken`]: this.token, access: 'public' });
   }
 

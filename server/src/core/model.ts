@@ -118,6 +118,8 @@ export interface ExportTable {
   format: 'esm' | 'cjs';
   /** Every exported name, types included; for `export =` also the members of the exported value. */
   names: string[];
+  /** Names that are types only (interfaces, type aliases): never suggested for a value. */
+  typeOnlyNames?: string[];
   exportEquals: boolean;
   hasDefault: boolean;
   /** Members of the default export, when it is a plain object whose members are all known. */

@@ -44,6 +44,13 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
         if (edit) actions.push(fix(`Replace with '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [edit] } }, i === 0));
       });
     }
+    if ((diagnostic.code === 'missing-export' || diagnostic.code === 'export-in-other-version') && data.exportName) {
+      data.suggestions.forEach((suggestion, i) => {
+        const edit: TextEdit = { range: diagnostic.range, newText: suggestion };
+        actions.push(fix(`Replace with '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [edit] } }, i === 0));
+      });
+      continue; // allowing a package is not the fix for one made-up name in it
+    }
     if (diagnostic.code === 'undeclared-dependency' && data.manifestPath) {
       const name = data.distribution ?? data.packageName;
       const edit = data.ecosystem === 'pypi' ? addPythonRequirementEdit(ctx, data) : addDependencyEdit(ctx, data);

@@ -71,4 +71,29 @@ export interface DiagnosticData {
   manifestKind?: 'requirements' | 'pyproject';
   distribution?: string;
   installCommand?: string;
+  exportName?: string;
 }
+
+/**
+ * Did-you-mean names for an unknown export at a range, asked by the client for TypeScript's own
+ * diagnostics (TS2305, TS2339, TS2724): where TypeScript reports the error, Groundcheck publishes
+ * none and offers its replacement on TypeScript's squiggle instead.
+ */
+export const EXPORT_SUGGESTIONS_REQUEST = 'groundcheck/exportSuggestions';
+
+export interface ExportSuggestionsParams {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+export interface ExportSuggestionsResult {
+  /** The document version the suggestions were computed for. */
+  version: number;
+  name: string;
+  suggestions: string[];
+  /** The finding's message, shown in the fix's title context. */
+  message: string;
+}
+
+/** TypeScript diagnostics that say a module or object has no such export or member. */
+export const TYPESCRIPT_EXPORT_CODES = [2305, 2339, 2614, 2724];

@@ -23,7 +23,17 @@ import type { CheckResult } from '../core/model';
 import { toolVersion as version } from '../core/version';
 import { codeActionsFor } from './codeActions';
 import { toDiagnostic } from './diagnostics';
-import { SERVER_COMMANDS, STATS_REQUEST, STATUS_NOTIFICATION, type StatsResult, type StatusParams } from './protocol';
+import {
+  EXPORT_SUGGESTIONS_REQUEST,
+  SERVER_COMMANDS,
+  STATS_REQUEST,
+  STATUS_NOTIFICATION,
+  type ExportSuggestionsParams,
+  type ExportSuggestionsResult,
+  type StatsResult,
+  type StatusParams,
+} from './protocol';
+import { hoverFor, overlaps } from './hover';
 import { isBlockInsertion, ValidationScheduler, type Priority } from './scheduler';
 
 export interface InitializationOptions {
@@ -53,7 +63,7 @@ export function startServer(connection: Connection): void {
   let pullConfiguration = false;
   let fallbackSettings: GroundcheckSettings = normalizeSettings(undefined);
   const settingsCache = new Map<string, Promise<GroundcheckSettings>>();
-  const results = new Map<string, CheckResult>();
+  const results = new Map<string, CheckResult & { version: number }>();
   const blockInserted = new Set<string>();
   let lastCheckMs: number | undefined;
   let lastStatus = '';
@@ -86,7 +96,7 @@ export function startServer(connection: Connection): void {
     const all = [...results.values()];
     const status: StatusParams = {
       state,
-      findings: all.reduce((n, r) => n + r.findings.filter((f) => f.code !== 'unverified-package').length, 0),
+      findings: all.reduce((n, r) => n + r.findings.filter((f) => f.code !== 'unverified-package' && !f.data.typescriptReports).length, 0),
       unverified: all.reduce((n, r) => n + r.unverified, 0),
       offline: fallbackSettings.offline,
       degraded: all.some((r) => r.unverified > 0),
@@ -111,9 +121,11 @@ export function startServer(connection: Connection): void {
       // Publish only for the version that was checked, and only if it is still the newest.
       if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
       if (result.skipped && result.skipped !== 'disabled') logger.info(`${uri}: ${result.skipped}`);
-      results.set(uri, result);
+      results.set(uri, { ...result, version });
       lastCheckMs = result.timings.totalMs;
-      await connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map((f) => toDiagnostic(f, version)) });
+      // Where TypeScript reports the same unknown export, its squiggle is the one shown (see README, "No double squiggles").
+      const published = result.findings.filter((f) => !f.data.typescriptReports);
+      await connection.sendDiagnostics({ uri, version, diagnostics: published.map((f) => toDiagnostic(f, version)) });
     } catch (e) {
       if (!(e instanceof CancelledError)) logger.error(`checking ${uri} failed: ${(e as Error).stack ?? e}`);
     }
@@ -143,6 +155,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        hoverProvider: true,
         executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       },
       serverInfo: { name: 'groundcheck', version: version() },
@@ -186,10 +199,26 @@ export function startServer(connection: Connection): void {
     return codeActionsFor({ document, diagnostics: params.context.diagnostics, fs: nodeFileSystem, openDocument: (u) => documents.get(u), projectConfig });
   });
 
+  connection.onHover((params) => {
+    const result = results.get(params.textDocument.uri);
+    const doc = documents.get(params.textDocument.uri);
+    if (!result?.apis || !doc || result.version !== doc.version) return null;
+    return hoverFor(result.apis, params.position);
+  });
+
+  connection.onRequest(EXPORT_SUGGESTIONS_REQUEST, (params: ExportSuggestionsParams): ExportSuggestionsResult | null => {
+    const result = results.get(params.uri);
+    if (!result || documents.get(params.uri)?.version !== result.version) return null;
+    const finding = result.findings.find((f) => f.data.exportName && f.data.typescriptReports && overlaps(f.range, params.range));
+    if (!finding) return null;
+    return { version: result.version, name: finding.data.exportName!, suggestions: finding.data.suggestions, message: finding.message };
+  });
+
   connection.onExecuteCommand((params) => {
     if (params.command === SERVER_COMMANDS.clearCache) {
       core?.lookup.clear();
       core?.pypiLookup.clear();
+      core?.tables.clear();
       logger.info('registry cache cleared');
     }
     if (params.command === SERVER_COMMANDS.recheck || params.command === SERVER_COMMANDS.clearCache) {
@@ -215,6 +244,7 @@ export function startServer(connection: Connection): void {
     scheduler.dispose();
     core?.lookup.flush();
     core?.pypiLookup.flush();
+    core?.tables.flush();
   });
 
   documents.listen(connection);

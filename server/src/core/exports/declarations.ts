@@ -113,10 +113,13 @@ function tableOf(program: ts.Program, checker: ts.TypeChecker, moduleSymbol: ts.
     if (signature) signatures[symbol.name] = signature;
   }
   const hasDefault = names.includes('default');
+  const isValue = (s: ts.Symbol) => !!((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value);
+  const typeOnlyNames = [...new Set(symbols.filter((s) => !isValue(s)).map((s) => s.name as string))].filter((n) => !symbols.some((s) => s.name === n && isValue(s)));
   return {
     ...meta,
     kind: 'types',
     names,
+    typeOnlyNames,
     exportEquals,
     hasDefault,
     defaultMembers: hasDefault ? defaultMembers(checker, symbols.find((s) => s.name === 'default')!) : undefined,

@@ -69,6 +69,8 @@ export function closestExports(name: string, candidates: readonly string[], limi
     // Every word of the real name appears in the made-up one (merge in superMerge, cloneDeep in deepCloneAsync).
     if (shared > 0 && shared === theirs.length) score = Math.min(score, 1 + (mine.size - shared) * 0.5);
     else if (shared >= 2) score = Math.min(score, 1.5 + (mine.size + theirs.length - 2 * shared) * 0.5);
+    // One word swapped (formatTime -> formatDate): same length in words, all but one shared.
+    else if (shared >= 1 && theirs.length === mine.size && shared === mine.size - 1) score = Math.min(score, max + 0.5);
     // One is the other with an ending added (chunkify, flattenDeepest).
     if (cl.length >= 4 && lower.length >= 4 && (lower.startsWith(cl) || cl.startsWith(lower))) score = Math.min(score, 1 + Math.abs(cl.length - lower.length) * 0.1);
     if (score <= max + 0.5) scored.push({ name: c, score });
@@ -147,7 +149,10 @@ export class ApiChecker {
       const other = await pending;
       if (other) return { ...other, range: ref.range };
     }
-    const suggestions = ref.use === 'default' ? [] : closestExports(ref.name, ref.use === 'default-member' && table.defaultMembers && !table.exportEquals && table.format !== 'cjs' ? table.defaultMembers : table.names);
+    const pool = ref.use === 'default-member' && table.defaultMembers && !table.exportEquals && table.format !== 'cjs' ? table.defaultMembers : table.names;
+    // A value is never replaced by a type: `parseAsync()` -> `parse`, not `ParseOptions`.
+    const types = new Set(ref.typeOnly ? [] : (table.typeOnlyNames ?? []));
+    const suggestions = ref.use === 'default' ? [] : closestExports(ref.name, pool.filter((n) => !types.has(n)));
     return {
       code: 'missing-export',
       severity: input.severity['missing-export'],

@@ -1,0 +1,165 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { extractApiReferences } from '../../server/src/core/extract/apiReferences';
+import { closestExports, evaluate } from '../../server/src/core/findings/apiChecker';
+import { commonJsShape } from '../../server/src/core/exports/entryExports';
+import { createCore } from '../../server/src/core';
+import { neverCancelled, silentLogger } from '../../server/src/core/io';
+import { normalizeSettings } from '../../server/src/core/config/settings';
+import type { ApiReference, ExportTable } from '../../server/src/core/model';
+
+const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/api-project');
+
+function refs(text: string, file = 'doc.js') {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+  return extractApiReferences(sf).map((r) => `${r.use} ${r.specifier} ${r.name}${r.typeOnly ? ' (type)' : ''} @${r.range.start.line}:${r.range.start.character}`);
+}
+
+describe('names taken from modules (extract)', () => {
+  it('finds every kind of reference with the range of the name', () => {
+    const text = [
+      "import def, { a, b as c, 'd' as e } from 'm1';",
+      "import * as ns from 'm2';",
+      "export { f, g as h } from 'm3';",
+      "const { i, j: k, ...rest } = require('m4');",
+      "const lib = require('m5');",
+      "import eqs = require('m6');",
+      'ns.one(); ns.two; lib.three(); def.four; eqs.five;',
+      "require('m7').six;",
+    ].join('\n');
+    assert.deepStrictEqual(refs(text, 'doc.ts'), [
+      'default m1 default @0:7',
+      'named m1 a @0:14',
+      'named m1 b @0:17',
+      'named m1 d @0:25',
+      'reexport m3 f @2:9',
+      'reexport m3 g @2:12',
+      'require-destructure m4 i @3:8',
+      'require-destructure m4 j @3:11',
+      'require-member m7 six @7:14',
+      'namespace-member m2 one @6:3',
+      'namespace-member m2 two @6:13',
+      'require-member m5 three @6:22',
+      'default-member m1 four @6:35',
+      'namespace-member m6 five @6:45',
+    ]);
+  });
+
+  it('skips bindings that are declared twice or reassigned, and members that are written', () => {
+    const text = [
+      "import * as fs from 'fs';",
+      "const lib = require('lib');",
+      "import * as other from 'other';",
+      'function f(fs) { return fs.madeUp; }',
+      'lib = {};',
+      'lib.madeUp;',
+      'other.added = 1;',
+      'delete other.removed;',
+      'other.real();',
+    ].join('\n');
+    assert.deepStrictEqual(refs(text), ['namespace-member other real @8:6']);
+  });
+
+  it('marks type-only imports and qualified names in types', () => {
+    assert.deepStrictEqual(refs("import type { T } from 'm';\nimport * as ns from 'n';\nlet x: ns.Shape;", 'doc.ts'), ['named m T (type) @0:14', 'namespace-member n Shape (type) @2:10']);
+  });
+});
+
+describe('export tables (evaluate, suggestions, CommonJS shapes)', () => {
+  const table = (over: Partial<ExportTable>): ExportTable => ({
+    module: 'm', version: '1.0.0', source: 'test', kind: 'types', format: 'esm', names: ['merge', 'cloneDeep'], exportEquals: false, hasDefault: false, complete: true, ...over,
+  });
+  const ref = (use: ApiReference['use'], name: string): ApiReference => ({ specifier: 'm', name, use, typeOnly: false, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } });
+
+  it('says missing only for a complete table, and never for what every object has', () => {
+    assert.strictEqual(evaluate(ref('named', 'superMerge'), table({})), 'missing');
+    assert.strictEqual(evaluate(ref('named', 'superMerge'), table({ complete: false })), 'unknown');
+    assert.strictEqual(evaluate(ref('named', 'merge'), table({})), 'ok');
+    assert.strictEqual(evaluate(ref('namespace-member', 'toString'), table({})), 'ok');
+  });
+
+  it('treats a default import of CommonJS as module.exports, and of an ES module as its default export', () => {
+    assert.strictEqual(evaluate(ref('default', 'default'), table({ format: 'cjs' })), 'ok');
+    assert.strictEqual(evaluate(ref('default', 'default'), table({})), 'missing');
+    assert.strictEqual(evaluate(ref('default-member', 'merge'), table({ format: 'cjs' })), 'ok');
+    assert.strictEqual(evaluate(ref('default-member', 'mergeAll'), table({ format: 'cjs' })), 'missing');
+    // an ES default export that is a function or class: its members are not known
+    assert.strictEqual(evaluate(ref('default-member', 'anything'), table({ hasDefault: true, names: ['default'] })), 'unknown');
+  });
+
+  it('suggests the real names a made-up one is built from', () => {
+    const lodash = ['merge', 'mergeWith', 'cloneDeep', 'clone', 'chunk', 'flattenDeep', 'flatten', 'capitalize'];
+    assert.deepStrictEqual(closestExports('superMerge', lodash).slice(0, 1), ['merge']);
+    assert.deepStrictEqual(closestExports('deepCloneAsync', lodash).slice(0, 1), ['cloneDeep']);
+    assert.deepStrictEqual(closestExports('chunkify', lodash), ['chunk']);
+    assert.deepStrictEqual(closestExports('flattenDeepest', lodash).slice(0, 1), ['flattenDeep']);
+    assert.deepStrictEqual(closestExports('zzz', lodash), []);
+  });
+
+  it('reads a CommonJS file as closed only when every export is written literally', () => {
+    const closed = commonJsShape("exports.a = 1; module.exports.b = 2; Object.defineProperty(exports, 'c', {}); __exportStar(require('./d'), exports);", 'x.js');
+    assert.deepStrictEqual(closed, { names: ['a', 'b', 'c'], reexports: ['./d'], closed: true });
+    assert.deepStrictEqual(commonJsShape('module.exports = { a, b: 1, c() {} };', 'x.js'), { names: ['a', 'b', 'c'], reexports: [], closed: true });
+    for (const open of ['module.exports = factory();', 'exports[key] = 1;', 'Object.assign(exports, extra);', 'module.exports = { ...other };']) {
+      assert.strictEqual(commonJsShape(open, 'x.js').closed, false, open);
+    }
+  });
+});
+
+describe('API checks on installed packages (fixture node_modules)', function () {
+  this.timeout(60_000);
+  const core = createCore({ logger: silentLogger, cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gc-apis-')), env: {} });
+  const check = (file: string) => core.checker.check({ path: path.join(FIXTURE, 'src', file), text: fs.readFileSync(path.join(FIXTURE, 'src', file), 'utf8') }, normalizeSettings({ offline: true }), neverCancelled);
+
+  it('reports nothing for real names of every kind, from every kind of package', async () => {
+    const result = await check('real.js');
+    assert.deepStrictEqual(result.findings.map((f) => f.message), []);
+    // Every module was read (not skipped as unknown): the hover data covers each kind of package.
+    const sources = new Set(result.apis?.map((a) => `${a.module}: ${a.source}`));
+    for (const expected of [
+      'typed-lib: its bundled types',
+      'plain-lib: types from @types/plain-lib 1.2.3',
+      'eq-lib: its bundled types',
+      'esm-only: read from its entry file index.js; it has no types',
+      'cjs-untyped: read from its entry file lib/index.js; it has no types',
+    ]) assert.ok(sources.has(expected), `${expected} not in ${[...sources].join(', ')}`);
+    assert.ok([...sources].some((s) => /^fs: types from @types\/node \d+/.test(s)), 'fs read from @types/node');
+  });
+
+  it('flags one made-up name per kind of reference in JavaScript, with the closest real names', async () => {
+    const result = await check('madeup.js');
+    const got = result.findings.map((f) => `${f.code} ${f.data.exportName} [${f.data.suggestions.join(',')}]${f.data.typescriptReports ? ' ts' : ''}`).sort();
+    assert.deepStrictEqual(got, [
+      'missing-export alphaBeta [alpha,beta]',
+      'missing-export deepEqual [deep]',
+      'missing-export default []',
+      'missing-export epsilon []',
+      'missing-export formatTime [formatDate]',
+      'missing-export greetAll [greet]',
+      'missing-export parseAsync [parse]',
+      'missing-export readFileAsync [readFileSync,readFile,read]',
+      'missing-export stringifyPretty [stringify]',
+    ]);
+    const parseAsync = result.findings.find((f) => f.data.exportName === 'parseAsync')!;
+    assert.strictEqual(parseAsync.severity, 'error');
+    assert.strictEqual(parseAsync.message, "'parseAsync' is not exported by typed-lib 2.1.0 (its bundled types). Did you mean 'parse'?");
+    assert.deepStrictEqual(parseAsync.range, { start: { line: 1, character: 9 }, end: { line: 1, character: 19 } });
+    assert.match(result.findings.find((f) => f.data.exportName === 'default')!.message, /esm-only 1\.0\.0 .* has no default export/);
+  });
+
+  it('in TypeScript, marks what TypeScript itself reports (installed types), and not require() it does not type', async () => {
+    const result = await check('madeup.ts');
+    const got = result.findings.map((f) => `${f.data.exportName}${f.data.typescriptReports ? ' ts' : ''}`).sort();
+    assert.deepStrictEqual(got, ['alphaBeta', 'formatTime ts', 'greetings ts', 'parseAsync ts']);
+  });
+
+  it('keeps the signature and version of a checked name for hover', async () => {
+    const result = await check('real.js');
+    const parse = result.apis?.find((a) => a.name === 'parse');
+    assert.strictEqual(parse?.version, '2.1.0');
+    assert.match(parse?.signature ?? '', /parse: \(text: string\) => Record<string, unknown>/);
+  });
+});
