@@ -139,6 +139,10 @@ export class LspClient {
     return this.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics } });
   }
 
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params);
+  }
+
   changeSettings(settings: Record<string, unknown>): void {
     this.settings = settings;
     void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });

@@ -6,7 +6,7 @@ import * as path from 'path';
 export const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 
 export function copyFixture(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gc-${name}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gc-${name.replace(/[\\/]/g, "-")}-`));
   fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
   return fs.realpathSync(dir);
 }

@@ -57,8 +57,16 @@ export class TarballStore {
   /** The version a spec (`lodash@^4`, `lodash@latest`) resolves to; throws E404/ETARGET as pacote does. */
   async resolveVersion(spec: string, config: NpmConfig): Promise<string> {
     const pacote = require('pacote') as typeof Pacote;
-    const manifest = await withTimeout(pacote.manifest(spec, this.pacoteOptions(config)), this.options.timeoutMs);
-    return manifest.version;
+    try {
+      const manifest = await withTimeout(pacote.manifest(spec, this.pacoteOptions(config)), this.options.timeoutMs);
+      return manifest.version;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'E404' || code === 'ETARGET') throw e;
+      // The registry is unreachable: the packument pacote cached earlier still names the version.
+      const manifest = await pacote.manifest(spec, { ...this.pacoteOptions(config), offline: true } as Pacote.Options);
+      return manifest.version;
+    }
   }
 
   /** Published versions of a package (from the packument), newest last is not guaranteed. */
