@@ -78,6 +78,8 @@ export class ExportTables {
   private readonly failures = new LRUCache<string, true>({ max: 1000, ttl: FAILURE_TTL_MS });
   private readonly inFlight = new Map<string, Promise<ExportTable | undefined>>();
   private readonly versions = new LRUCache<string, string>({ max: 2000, ttl: 60 * 60 * 1000 });
+  /** Answers of otherVersions, so a keystroke does not ask for the version list again. */
+  private readonly others = new LRUCache<string, Promise<OtherVersions | undefined>>({ max: 2000, ttl: 60 * 60 * 1000 });
   private readonly disk: DiskCache<ExportTable> | undefined;
 
   constructor(private readonly options: ExportTablesOptions) {
@@ -93,6 +95,7 @@ export class ExportTables {
   clear(): void {
     this.invalidate();
     this.versions.clear();
+    this.others.clear();
     this.disk?.clear();
   }
 
@@ -122,7 +125,17 @@ export class ExportTables {
    * older one. Probes the newest release of a few other majors (and the first of the major where
    * the name appears), one tarball each, all cached.
    */
-  async otherVersions(registryName: string, subpath: string, config: NpmConfig, checkedVersion: string, has: (t: ExportTable) => boolean, localName = registryName): Promise<OtherVersions | undefined> {
+  otherVersions(registryName: string, subpath: string, config: NpmConfig, checkedVersion: string, question: { key: string; has: (t: ExportTable) => boolean }, localName = registryName): Promise<OtherVersions | undefined> {
+    const key = `${registryFor(config, registryName).url}|${registryName}@${checkedVersion}${subpath}|${question.key}`;
+    let answer = this.others.get(key);
+    if (!answer) {
+      answer = this.searchOtherVersions(registryName, subpath, config, checkedVersion, question.has, localName);
+      this.others.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async searchOtherVersions(registryName: string, subpath: string, config: NpmConfig, checkedVersion: string, has: (t: ExportTable) => boolean, localName: string): Promise<OtherVersions | undefined> {
     const checked = semver.parse(checkedVersion);
     if (!checked) return undefined;
     let listed: { versions: string[]; latest?: string };

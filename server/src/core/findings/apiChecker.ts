@@ -138,7 +138,11 @@ export class ApiChecker {
       let pending = memo.get(key);
       if (!pending) {
         pending = this.deps.tables
-          .otherVersions(query.registryName, query.subpath, query.config, table.version, (t) => evaluate({ ...ref, use: ref.use === 'default' ? 'default' : 'named' }, t) === 'ok', query.name)
+          .otherVersions(
+            query.registryName, query.subpath, query.config, table.version,
+            { key: `${ref.use === 'default' ? 'default' : 'named'} ${ref.name}`, has: (t) => evaluate({ ...ref, use: ref.use === 'default' ? 'default' : 'named' }, t) === 'ok' },
+            query.name,
+          )
           .then((found) =>
             found
               ? { code: 'export-in-other-version' as const, severity: input.severity['export-in-other-version'], range: ref.range, message: exportInOtherVersionMessage(ref, table, found, query.installed ? 'installed' : query.range ? `declared ${query.range}` : 'latest'), data: { ...data } }
