@@ -25,7 +25,7 @@ async function main() {
     fs.copyFileSync(require.resolve(wasm), path.join(root, 'dist/data', path.basename(wasm)));
   }
   // @types/node, for the exports of Node builtins in workspaces that have none (server/src/core/exports/nodeTypes.ts).
-  const nodeTypes = path.dirname(require.resolve('@types/node/package.json'));
+  const nodeTypes = path.dirname(require.resolve('groundcheck-node-types/package.json'));
   fs.rmSync(path.join(root, 'dist/types/node'), { recursive: true, force: true });
   fs.cpSync(nodeTypes, path.join(root, 'dist/types/node'), { recursive: true, filter: (src) => fs.statSync(src).isDirectory() || /\.d\.ts$|package\.json$|LICENSE$/.test(src) });
   console.log('bundled dist/client.js, dist/server.js and dist/cli.js');

@@ -63,6 +63,21 @@ describe('names taken from modules (extract)', () => {
     assert.deepStrictEqual(refs(text), ['namespace-member other real @8:6']);
   });
 
+  it('skips feature detection, @ts-expect-error lines and underscored internals', () => {
+    const text = [
+      "import * as mod from 'module';",
+      'mod.enableCompileCache?.();',
+      'const make = mod.createRequire || mod.createRequireFromPath;',
+      "if (mod.findPnpApi) mod.findPnpApi();",
+      'typeof mod.register;',
+      '// @ts-expect-error undocumented',
+      'mod.paths = mod.nodeModulePaths(dir);',
+      'mod._resolveFilename(x);',
+      'mod.madeUpForReal();',
+    ].join('\n');
+    assert.deepStrictEqual(refs(text), ['namespace-member module findPnpApi @3:24', 'namespace-member module madeUpForReal @8:4']);
+  });
+
   it('marks type-only imports and qualified names in types', () => {
     assert.deepStrictEqual(refs("import type { T } from 'm';\nimport * as ns from 'n';\nlet x: ns.Shape;", 'doc.ts'), ['named m T (type) @0:14', 'namespace-member n Shape (type) @2:10']);
   });

@@ -59,13 +59,13 @@ export function formatOf(entry: string, packageType: string | undefined): Export
   return packageType === 'module' ? 'esm' : 'cjs';
 }
 
-function createProgram(rootFile: string): ts.Program {
-  return ts.createProgram({ rootNames: [rootFile], options: OPTIONS });
+function createProgram(rootFiles: string[], extra: ts.CompilerOptions = {}): ts.Program {
+  return ts.createProgram({ rootNames: rootFiles, options: { ...OPTIONS, ...extra } });
 }
 
 /** The export table of the module a declaration file defines. */
 export function readDeclarationTable(entry: string, meta: TableMeta): ExportTable | undefined {
-  const program = createProgram(entry);
+  const program = createProgram([entry]);
   const sf = program.getSourceFile(entry);
   if (!sf) return undefined;
   const checker = program.getTypeChecker();
@@ -77,10 +77,11 @@ export function readDeclarationTable(entry: string, meta: TableMeta): ExportTabl
 
 /**
  * Tables for ambient modules (`declare module 'fs' { ... }`), as @types/node declares the Node
- * builtins: one program for all of them.
+ * builtins: one program for all of them. The files are given, and nothing else is resolved: a
+ * `/// <reference types="node" />` in a dependency must not pull in a second, older @types/node.
  */
-export function readAmbientTables(rootFile: string, modules: string[], meta: Omit<TableMeta, 'module'>): Map<string, ExportTable> {
-  const program = createProgram(rootFile);
+export function readAmbientTables(rootFiles: string[], modules: string[], meta: Omit<TableMeta, 'module'>): Map<string, ExportTable> {
+  const program = createProgram(rootFiles, { noResolve: true });
   const checker = program.getTypeChecker();
   const byName = new Map(checker.getAmbientModules().map((s) => [s.name.replace(/^"|"$/g, ''), s]));
   const tables = new Map<string, ExportTable>();

@@ -83,7 +83,7 @@ export class ExportTables {
   private readonly disk: DiskCache<ExportTable> | undefined;
 
   constructor(private readonly options: ExportTablesOptions) {
-    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v1.jsonl'), options.logger, isExportTable) : undefined;
+    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v2.jsonl'), options.logger, isExportTable) : undefined;
   }
 
   /** node_modules or tsconfig changed: tables read from the workspace may be stale. */
@@ -250,9 +250,8 @@ export class ExportTables {
     if (!pending) {
       pending = yieldToEventLoop()
         .then(() => {
-          const entry = path.join(typesDir, 'index.d.ts');
           const modules = nodeBuiltinNames();
-          const tables = readAmbientTables(entry, modules, { version: '', source: `types from @types/node ${version}`, format: 'cjs' });
+          const tables = readAmbientTables(declarationFiles(this.options.fs, typesDir), modules, { version: '', source: `types from @types/node ${version}`, format: 'cjs' });
           for (const [module, table] of tables) {
             this.memory.set(keyOf(module), table);
             this.disk?.set(keyOf(module), table);
@@ -280,7 +279,8 @@ export class ExportTables {
       const owner = owningPackage(fsys, entry);
       return this.cached(`types|${entry}|${owner?.version}|${version}`, true, async () => {
         await yieldToEventLoop();
-        return readDeclarationTable(entry, { module: q.specifier, version, source: sourceLabel(q.name, owner), format: formatOf(entry, owningPackage(fsys, path.join(dir, 'package.json'))?.type) });
+        const table = readDeclarationTable(entry, { module: q.specifier, version, source: sourceLabel(q.name, owner), format: formatOf(entry, owningPackage(fsys, path.join(dir, 'package.json'))?.type) });
+        return withRuntimeNames(table, { module: q.specifier, version, subpath: q.subpath, files: fsFiles(fsys, dir) });
       });
     }
     return this.cached(`lexer|${dir}|${version}|${q.subpath}`, true, () => readEntryTable({ module: q.specifier, version, subpath: q.subpath, files: fsFiles(fsys, dir) }));
@@ -299,7 +299,8 @@ export class ExportTables {
         const entry = resolveDeclarations(`${registryName}${subpath}`, path.join(pkg.root, 'index.ts'), resolutionHost(this.options.fs));
         if (entry) {
           await yieldToEventLoop();
-          return readDeclarationTable(entry, { module, version, source: 'its bundled types', format: formatOf(entry, packageType) });
+          const table = readDeclarationTable(entry, { module, version, source: 'its bundled types', format: formatOf(entry, packageType) });
+          return withRuntimeNames(table, { module, version, subpath, files: pkg.files });
         }
       }
       const types = await this.typesFor(registryName, version, config);
@@ -307,7 +308,8 @@ export class ExportTables {
         const entry = resolveDeclarations(`${registryName}${subpath}`, path.join(types.root, 'index.ts'), resolutionHost(this.options.fs));
         if (entry) {
           await yieldToEventLoop();
-          return readDeclarationTable(entry, { module, version, source: `types from ${types.name} ${types.version}`, format });
+          const table = readDeclarationTable(entry, { module, version, source: `types from ${types.name} ${types.version}`, format });
+          return withRuntimeNames(table, { module, version, subpath, files: pkg.files });
         }
       }
       return readEntryTable({ module, version, subpath, files: pkg.files });
@@ -332,9 +334,38 @@ export class ExportTables {
   }
 }
 
+/**
+ * Declaration files can leave out what the code exports (hand-written or partial types): a name the
+ * entry file visibly exports is real even when the types omit it. Extra names can only hide a
+ * finding, never make one, so the runtime's names are added whatever the lexers' completeness.
+ */
+async function withRuntimeNames(table: ExportTable | undefined, entry: Parameters<typeof readEntryTable>[0]): Promise<ExportTable | undefined> {
+  if (!table) return undefined;
+  const runtime = await readEntryTable(entry).catch(() => undefined);
+  if (!runtime) return table;
+  const names = new Set(table.names);
+  const extra = runtime.names.filter((n) => !names.has(n));
+  return extra.length === 0 ? table : { ...table, names: [...table.names, ...extra] };
+}
+
 function sourceLabel(name: string, owner: { name: string; version: string } | undefined): string {
   if (!owner || owner.name === name) return 'its bundled types';
   return `types from ${owner.name} ${owner.version}`;
+}
+
+/** Every declaration file of a types package, without the older-TypeScript variants (typesVersions folders ts5.x). */
+function declarationFiles(fsys: FileSystem, dir: string): string[] {
+  const files: string[] = [];
+  const walk = (d: string, depth: number) => {
+    for (const name of fsys.readDir(d).sort()) {
+      const full = path.join(d, name);
+      if (fsys.isDirectory(full)) {
+        if (depth < 3 && name !== 'node_modules' && !/^ts\d/.test(name)) walk(full, depth + 1);
+      } else if (name.endsWith('.d.ts')) files.push(full);
+    }
+  };
+  walk(dir, 0);
+  return files;
 }
 
 function resolutionHost(fsys: FileSystem) {

@@ -32,8 +32,41 @@ function nameText(node: ts.PropertyName | ts.ModuleExportName): string | undefin
 
 const isAssignmentOperator = (kind: ts.SyntaxKind) => kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 
+/**
+ * Lines after a `// @ts-expect-error` or `// @ts-ignore` comment: the author already knows the name
+ * is not in the types (an undocumented or version-dependent member). Found with TypeScript's scanner.
+ */
+function suppressedLines(sf: ts.SourceFile): Set<number> {
+  const lines = new Set<number>();
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, sf.languageVariant, sf.text);
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token !== ts.SyntaxKind.SingleLineCommentTrivia && token !== ts.SyntaxKind.MultiLineCommentTrivia) continue;
+    const text = scanner.getTokenText();
+    if (text.includes('@ts-expect-error') || text.includes('@ts-ignore')) lines.add(sf.getLineAndCharacterOfPosition(scanner.getTokenEnd()).line + 1);
+  }
+  return lines;
+}
+
+/**
+ * Feature detection: `mod.newApi?.()`, `mod.a || mod.b`, `if (mod.x)`, `typeof mod.x`. Code that
+ * tests for a member before using it expects it to be missing in some versions.
+ */
+function isGuarded(node: ts.Node, parents: readonly ts.Node[]): boolean {
+  if (ts.isPropertyAccessExpression(node) && node.questionDotToken) return true;
+  const parent = parents[parents.length - 1];
+  if (!parent) return false;
+  if ((ts.isCallExpression(parent) || ts.isPropertyAccessExpression(parent)) && parent.questionDotToken && parent.expression === node) return true;
+  if (ts.isTypeOfExpression(parent) || ts.isPrefixUnaryExpression(parent) || ts.isParenthesizedExpression(parent) && isGuarded(parent, parents.slice(0, -1))) return true;
+  if (ts.isBinaryExpression(parent)) {
+    const op = parent.operatorToken.kind;
+    return op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.InKeyword;
+  }
+  return (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) || ts.isWhileStatement(parent)) && (parent as { expression?: ts.Node; condition?: ts.Node }).expression === node || (ts.isConditionalExpression(parent) && parent.condition === node);
+}
+
 export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
   const refs: ApiReference[] = [];
+  const parents: ts.Node[] = [];
   const bindings = new Map<string, Binding>();
   const declared = new Map<string, number>();
   const reassigned = new Set<string>();
@@ -127,9 +160,11 @@ export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
     } else if (ts.isPropertyAccessExpression(node) && !written.has(node) && ts.isIdentifier(node.name)) {
       // require('m').member
       const specifier = requiredSpecifier(node.expression);
-      if (specifier !== undefined) add(specifier, node.name.text, 'require-member', node.name, false);
+      if (specifier !== undefined && !isGuarded(node, parents)) add(specifier, node.name.text, 'require-member', node.name, false);
     }
+    parents.push(node);
     ts.forEachChild(node, collect);
+    parents.pop();
   };
   collect(sf);
 
@@ -137,14 +172,19 @@ export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
   const members = (node: ts.Node): void => {
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name) && !written.has(node)) {
       const binding = bindings.get(node.expression.text);
-      if (binding && usable(node.expression.text)) add(binding.specifier, node.name.text, binding.use, node.name, binding.typeOnly);
+      if (binding && usable(node.expression.text) && !isGuarded(node, parents)) add(binding.specifier, node.name.text, binding.use, node.name, binding.typeOnly);
     } else if (ts.isQualifiedName(node) && ts.isIdentifier(node.left)) {
       // ns.SomeType in a type position
       const binding = bindings.get(node.left.text);
       if (binding && binding.use === 'namespace-member' && usable(node.left.text)) add(binding.specifier, node.right.text, binding.use, node.right, true);
     }
+    parents.push(node);
     ts.forEachChild(node, members);
+    parents.pop();
   };
   if (bindings.size > 0) members(sf);
-  return refs;
+  if (refs.length === 0) return refs;
+  const suppressed = suppressedLines(sf);
+  // Underscored names are internals by convention (Module._resolveFilename): real, undocumented, not made up.
+  return refs.filter((r) => !suppressed.has(r.range.start.line) && !r.name.startsWith('_'));
 }
