@@ -135,6 +135,9 @@ export class Checker {
     // Modules whose exports the document's names are checked against (issue #3).
     const queries = new Map<string, ModuleQuery>();
     const apiSpecifiers = new Set(this.apis ? extracted.apis.map((a) => a.specifier) : []);
+    // A package that is not installed costs a tarball: not worth it for a bare default import, which
+    // every CommonJS package satisfies (only an ES module without a default export would fail).
+    const tarballWorthy = new Set(extracted.apis.filter((a) => a.use !== 'default').map((a) => a.specifier));
     for (const ref of extracted.references) {
       const project = this.projects.forFile(doc.path);
       const res = resolveLocally(ref.specifier, {
@@ -169,7 +172,7 @@ export class Checker {
       const finding = this.toFinding(pending[i], info, doc.path, settings.severity);
       if (finding && finding.severity !== 'off') findings.push(finding);
       const p = pending[i];
-      if (info.status === 'exists' && apiSpecifiers.has(p.ref.specifier) && !queries.has(p.ref.specifier) && !settings.offline) {
+      if (info.status === 'exists' && tarballWorthy.has(p.ref.specifier) && !queries.has(p.ref.specifier) && !settings.offline) {
         const range = p.project.declaredSpec(p.name);
         queries.set(p.ref.specifier, {
           kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
