@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -126,7 +127,24 @@ describe('export tables (evaluate, suggestions, CommonJS shapes)', () => {
 
 describe('API checks on installed packages (fixture node_modules)', function () {
   this.timeout(60_000);
-  const core = createCore({ logger: silentLogger, cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gc-apis-')), env: {} });
+  // Offline: a registry that counts what it is asked must be asked nothing (not even for other versions).
+  let asked = 0;
+  const registry = http.createServer((_req, res) => {
+    asked++;
+    res.statusCode = 500;
+    res.end();
+  });
+  before((done) => void registry.listen(0, '127.0.0.1', done));
+  after((done) => void registry.close(() => done()));
+  let core: ReturnType<typeof createCore>;
+  before(() => {
+    const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gc-apis-home-')), 'npmrc');
+    fs.writeFileSync(empty, '');
+    const port = (registry.address() as { port: number }).port;
+    const env = { npm_config_registry: `http://127.0.0.1:${port}/`, npm_config_userconfig: empty, npm_config_globalconfig: empty };
+    core = createCore({ logger: silentLogger, cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gc-apis-')), env });
+  });
+  after(() => assert.strictEqual(asked, 0, 'offline checks asked the registry'));
   const check = (file: string) => core.checker.check({ path: path.join(FIXTURE, 'src', file), text: fs.readFileSync(path.join(FIXTURE, 'src', file), 'utf8') }, normalizeSettings({ offline: true }), neverCancelled);
 
   it('reports nothing for real names of every kind, from every kind of package', async () => {

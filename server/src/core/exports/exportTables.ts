@@ -37,6 +37,8 @@ export type ModuleQuery =
       /** The declared range, when the manifest declares the package. */
       range?: string;
       config: NpmConfig;
+      /** The registry may be asked about this name (not offline, not a private scope without its own registry). */
+      registryAllowed: boolean;
     };
 
 export interface TableAnswer {

@@ -133,7 +133,8 @@ export class ApiChecker {
     const { table } = answer;
     const typescriptReports = input.typeChecked && answer.fromWorkspace && table.kind === 'types' && (input.javascript || !ref.use.startsWith('require'));
     const data = { packageName: ref.specifier, subpath: '', suggestions: [] as string[], exportName: ref.name, typescriptReports: typescriptReports || undefined, latest: undefined };
-    if (query.kind === 'package' && table.version && ref.use !== 'default-member') {
+    // Other versions are on the registry: never asked offline, or about a private scope's name.
+    if (query.kind === 'package' && query.registryAllowed && table.version && ref.use !== 'default-member') {
       const key = ref.name;
       let pending = memo.get(key);
       if (!pending) {

@@ -176,7 +176,7 @@ export class Checker {
         const range = p.project.declaredSpec(p.name);
         queries.set(p.ref.specifier, {
           kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
-          range, config: this.npmConfigFor(p.project.manifest?.dir ?? path.dirname(doc.path)),
+          range, config: this.npmConfigFor(p.project.manifest?.dir ?? path.dirname(doc.path)), registryAllowed: true,
         });
       }
     }
@@ -207,9 +207,13 @@ export class Checker {
     if (!pkg || matchesAny(pkg.name, settings.allow)) return undefined;
     const declared = project.declaredSpec(pkg.name);
     const alias = declared?.startsWith('npm:') ? declared.slice(4).replace(/@[^@]*$/, '') : undefined;
+    const registryName = alias || pkg.name;
+    const config = this.npmConfigFor(project.manifest?.dir ?? path.dirname(file));
+    const scope = scopeOf(registryName);
+    const privateWithoutRegistry = !!scope && matchesAny(scope, settings.privateScopes) && !registryFor(config, registryName).scoped;
     return {
-      kind: 'package', specifier, name: pkg.name, subpath: pkg.subpath, registryName: alias || pkg.name, fromFile: file, installed: true,
-      range: declared, config: this.npmConfigFor(project.manifest?.dir ?? path.dirname(file)),
+      kind: 'package', specifier, name: pkg.name, subpath: pkg.subpath, registryName, fromFile: file, installed: true,
+      range: declared, config, registryAllowed: !settings.offline && !privateWithoutRegistry,
     };
   }
 
