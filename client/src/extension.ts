@@ -132,7 +132,13 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 
 function showStatus(s: StatusParams, trusted: boolean): void {
   const offline = vscode.workspace.getConfiguration('groundcheck').get<boolean>('offline') === true;
-  if (s.state === 'checking') {
+  status.backgroundColor = undefined;
+  if (s.configErrors) {
+    // A broken groundcheck.json changes what is checked (and fails closed for private scopes): say so first.
+    status.text = '$(error) Groundcheck: invalid groundcheck.json';
+    status.tooltip = `${s.configErrors} problem(s) in groundcheck.json; see the Problems panel. Private scopes fail closed until it is fixed.`;
+    status.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+  } else if (s.state === 'checking') {
     status.text = '$(sync~spin) Groundcheck';
     status.tooltip = 'Checking imports against the registry';
   } else if (offline) {
@@ -145,7 +151,7 @@ function showStatus(s: StatusParams, trusted: boolean): void {
     status.text = s.findings > 0 ? `$(error) Groundcheck: ${s.findings}` : '$(check) Groundcheck';
     status.tooltip = `${s.findings} finding(s) in open files${s.lastCheckMs !== undefined ? `; last check ${s.lastCheckMs} ms` : ''}`;
   }
-  if (!trusted) status.tooltip += ' (restricted mode: the workspace .npmrc is ignored)';
+  if (!trusted) status.tooltip += " (restricted mode: only the registry lines of the workspace's .npmrc are used, never its credentials)";
 }
 
 async function allowPackage(args: AllowPackageArgs): Promise<void> {

@@ -84,7 +84,7 @@ describe('groundcheck check (CLI)', function () {
     const validate = ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
     const run = sarif.runs[0];
-    assert.deepStrictEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), ['missing-package', 'missing-version', 'undeclared-dependency', 'unverified-package', 'missing-export', 'export-in-other-version']);
+    assert.deepStrictEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), ['missing-package', 'missing-version', 'undeclared-dependency', 'unverified-package', 'missing-export', 'export-in-other-version', 'suspicious-package', 'manifest-unreadable', 'check-failed']);
     assert.ok(run.tool.driver.rules.every((rule: { helpUri: string }) => rule.helpUri.startsWith('https://')));
     assert.strictEqual(run.results.length, 5);
     const result = run.results.find((x: { message: { text: string } }) => x.message.text.startsWith("'lodahs'"));
@@ -115,12 +115,13 @@ describe('groundcheck check (CLI)', function () {
       fs.mkdirSync(path.join(dir, sub), { recursive: true });
       fs.writeFileSync(path.join(dir, sub, 'index.js'), "require('ignored-made-up-zz');\n");
     }
-    fs.writeFileSync(path.join(dir, 'src', 'big.js'), `require('big-made-up-zz');\n${'//'.padEnd(100, 'x')}\n`.repeat(25_000));
+    fs.writeFileSync(path.join(dir, 'src', 'big.js'), `require('big-made-up-zz');\n${'//'.padEnd(100, 'x')}\n`.repeat(110_000));
     const r = await runCliProcess(['check', '--format', 'json', '--registry', registry.url], dir, env);
     const json = JSON.parse(r.stdout);
     assert.ok(!json.findings.some((f: JsonFinding) => f.package.includes('made-up-zz')), r.stdout);
     assert.deepStrictEqual(json.skipped.map((s: { rel: string }) => s.rel), ['src/big.js']);
     assert.match(json.skipped[0].reason, /over the .* limit/);
+    assert.strictEqual(json.summary.filesSkipped, 1);
   });
 
   it('--changed reports only findings on lines added since the ref', async () => {

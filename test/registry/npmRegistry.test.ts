@@ -76,9 +76,19 @@ describe('npm registry lookups against Verdaccio on loopback', function () {
     assert.match(info.reason ?? '', /HTTP 40[13]/);
   });
 
-  it('ignores the project .npmrc in an untrusted workspace', () => {
-    const config = projectConfig(`registry=${registry.url}\n`, false);
-    assert.strictEqual(config.options.registry, 'https://registry.npmjs.org/');
+  it('untrusted, keeps the project .npmrc registry lines but not its token: the private registry is unverified, never missing', async () => {
+    const config = projectConfig(`registry=${registry.url}\n@corp:registry=${privateRegistry.url}\n${privateRegistry.authLine}\n`, false);
+    assert.strictEqual(config.options.registry, registry.url);
+    assert.ok(!Object.keys(config.options).some((k) => k.includes('_authToken')), 'no credential from an untrusted project');
+    const lookup = newLookup();
+    const [secret, made] = await Promise.all([lookup.lookup('@corp/internal-lib', config), lookup.lookup('@corp/never-published-zz', config)]);
+    for (const info of [secret, made]) {
+      assert.strictEqual(info.status, 'unverified');
+      assert.match(info.reason ?? '', /credentials .* not used because the project is not trusted/);
+    }
+    // Trusted, the same file's token is used.
+    const trusted = projectConfig(`@corp:registry=${privateRegistry.url}\n${privateRegistry.authLine}\n`, true);
+    assert.strictEqual((await newLookup().lookup('@corp/internal-lib', trusted)).status, 'exists');
   });
 
   it('answers from the disk cache after a restart, with the registry gone', async () => {

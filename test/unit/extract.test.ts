@@ -44,7 +44,7 @@ describe('extract (TypeScript parser)', () => {
   it('refuses binary and huge documents with a reason instead of parsing them', () => {
     const binary = extractReferences({ path: '/x/a.js', text: 'abc\u0000\u0001' });
     assert.strictEqual(binary.ok, false);
-    const huge = extractReferences({ path: '/x/a.js', text: 'x'.repeat(3 * 1024 * 1024) });
+    const huge = extractReferences({ path: '/x/a.js', text: 'x'.repeat(11 * 1024 * 1024) });
     assert.ok(!huge.ok && /limit/.test(huge.reason));
     assert.strictEqual(extractReferences({ path: '/x/a.py', text: 'import os' }).ok, false);
   });

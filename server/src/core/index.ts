@@ -22,6 +22,8 @@ export interface CoreOptions {
   timeoutMs?: number;
   concurrency?: number;
   homeDir?: string;
+  /** Aborts when the run's overall deadline passes: what is not known by then is "unverified". */
+  deadline?: AbortSignal;
 }
 
 export interface Core {
@@ -32,6 +34,10 @@ export interface Core {
   index: PopularIndex;
   pypiLookup: PackageLookup<PypiConfig>;
   tables: ExportTables;
+  /** Writes every cache (registry answers, export tables) to disk; both adapters call it. */
+  flush(): void;
+  /** Empties every cache, in memory and on disk. */
+  clear(): void;
 }
 
 /** The standalone server's and CLI's cache: $XDG_CACHE_HOME/groundcheck, else ~/.cache/groundcheck. */
@@ -42,13 +48,13 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function createCore(o: CoreOptions): Core {
   const index = new PopularIndex();
   const httpCacheDir = o.cacheDir ? path.join(o.cacheDir, 'http') : path.join(os.tmpdir(), 'groundcheck-http-cache');
-  const npmClient = new NpmRegistryClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, httpCacheDir });
+  const npmClient = new NpmRegistryClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, httpCacheDir, signal: o.deadline });
   const tables = new ExportTables({
     fs: nodeFileSystem,
     logger: o.logger,
     cacheDir: o.cacheDir,
     bundledNodeTypes: bundledNodeTypes(),
-    tarballs: new TarballStore({ dir: path.join(o.cacheDir ?? path.join(os.tmpdir(), 'groundcheck'), 'types'), timeoutMs: o.timeoutMs ?? 5000, httpCacheDir }),
+    tarballs: new TarballStore({ dir: path.join(o.cacheDir ?? path.join(os.tmpdir(), 'groundcheck'), 'types'), timeoutMs: o.timeoutMs ?? 5000, httpCacheDir, signal: o.deadline }),
   });
   const lookup = new PackageLookup({
     client: npmClient,
@@ -60,7 +66,7 @@ export function createCore(o: CoreOptions): Core {
   });
   const pypiIndex = new PopularIndex(dataFile('pypi-popular.idx.gz'));
   const pypiLookup = new PackageLookup<PypiConfig>({
-    client: new PypiClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock }),
+    client: new PypiClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, signal: o.deadline }),
     endpoint: pypiEndpoint,
     cacheFile: 'pypi-index.jsonl',
     clock: systemClock,
@@ -81,5 +87,18 @@ export function createCore(o: CoreOptions): Core {
     homeDir: o.homeDir,
     tables,
   });
-  return { checker, lookup, index, pypiLookup, tables, preload: () => npmClient.preload() };
+  return {
+    checker, lookup, index, pypiLookup, tables,
+    preload: () => npmClient.preload(),
+    flush: () => {
+      lookup.flush();
+      pypiLookup.flush();
+      tables.flush();
+    },
+    clear: () => {
+      lookup.clear();
+      pypiLookup.clear();
+      tables.clear();
+    },
+  };
 }

@@ -3,6 +3,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { decodeText } from './decode';
 
 export interface Logger {
   error(message: string): void;
@@ -36,7 +37,9 @@ export interface FileSystem {
 export const nodeFileSystem: FileSystem = {
   readFile(p) {
     try {
-      return fs.readFileSync(p, 'utf8');
+      const decoded = decodeText(fs.readFileSync(p));
+      // Binary content is returned as it is: whoever parses it reports it unreadable.
+      return decoded.ok ? decoded.text : fs.readFileSync(p, 'latin1');
     } catch {
       return undefined; // absent or unreadable: the caller treats both as "not there"
     }

@@ -84,6 +84,8 @@ export interface PackageInfo {
   reason?: string;
   /** For an unverified answer: whether the registry as a whole is failing (5xx, 429, network), not just this name. */
   registryFault?: boolean;
+  /** For an unverified answer: the project's .npmrc held credentials for this registry that were not used (untrusted). */
+  credentialsWithheld?: boolean;
   /** For an unverified answer: the registry asked us to wait this long (HTTP Retry-After). */
   retryAfterMs?: number;
   /** Extra context for a missing name (e.g. a security placeholder). */
@@ -100,7 +102,13 @@ export type FindingCode =
   | 'undeclared-dependency'
   | 'unverified-package'
   | 'missing-export'
-  | 'export-in-other-version';
+  | 'export-in-other-version'
+  /** A package that exists but looks like a squat of a much more popular one. */
+  | 'suspicious-package'
+  /** A package.json or pyproject.toml that cannot be parsed; verdicts that need it are unverified. */
+  | 'manifest-unreadable'
+  /** The file could not be checked at all (unreadable, nested too deeply for the parser, ...). */
+  | 'check-failed';
 
 /**
  * What a module exports, read from its declaration files (TypeScript compiler API) or, for a
@@ -155,6 +163,8 @@ export interface FindingData {
   distribution?: string;
   /** The command the Install fix types into a terminal, when the checker knows it best. */
   installCommand?: string;
+  /** unverified-package: why the registry's answer is not known (timeout, offline, credentials withheld...). */
+  unverifiedReason?: string;
   /** missing-export: the name that is not exported (suggestions then are export names). */
   exportName?: string;
   /** missing-export: TypeScript reports this same error in the editor, so no diagnostic is published. */
@@ -196,4 +206,6 @@ export interface CheckResult {
   timings: CheckTimings;
   /** Set when the document was not analysed (binary, too large) with a reason for the log. */
   skipped?: string;
+  /** Set when checking the document failed (it carries a `check-failed` finding too). */
+  failed?: string;
 }

@@ -19,6 +19,8 @@ export interface StatusParams {
   degraded: boolean;
   lastCheckMs?: number;
   uri?: string;
+  /** Problems in groundcheck.json files (shown as diagnostics on them, and as an error in the status bar). */
+  configErrors?: number;
 }
 
 /** Internal counters, for tests, the benchmark and bug reports. */

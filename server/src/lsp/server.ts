@@ -6,7 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
 import {
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  type Diagnostic,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -20,6 +22,7 @@ import { CancelledError, nodeFileSystem, type Logger } from '../core/io';
 import { isSupportedDocument } from '../core/extract';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import type { CheckResult } from '../core/model';
+import type { ConfigProblem } from '../core/config/validate';
 import { toolVersion as version } from '../core/version';
 import { codeActionsFor } from './codeActions';
 import { toDiagnostic } from './diagnostics';
@@ -66,6 +69,8 @@ export function startServer(connection: Connection): void {
   const results = new Map<string, CheckResult & { version: number }>();
   const blockInserted = new Set<string>();
   let lastCheckMs: number | undefined;
+  // Problems of groundcheck.json files, shown on the file itself (merged with its own findings, if any).
+  const configDiagnostics = new Map<string, Diagnostic[]>();
   let lastStatus = '';
 
   // Wraps the standard update to notice edits that insert whole blocks.
@@ -101,6 +106,7 @@ export function startServer(connection: Connection): void {
       offline: fallbackSettings.offline,
       degraded: all.some((r) => r.unverified > 0),
       lastCheckMs,
+      configErrors: [...configDiagnostics.values()].reduce((n, d) => n + d.length, 0),
     };
     const key = JSON.stringify({ ...status, lastCheckMs: undefined });
     if (key === lastStatus && state === 'idle') return;
@@ -125,11 +131,30 @@ export function startServer(connection: Connection): void {
       lastCheckMs = result.timings.totalMs;
       // Where TypeScript reports the same unknown export, its squiggle is the one shown (see README, "No double squiggles").
       const published = result.findings.filter((f) => !f.data.typescriptReports);
-      await connection.sendDiagnostics({ uri, version, diagnostics: published.map((f) => toDiagnostic(f, version)) });
+      await connection.sendDiagnostics({ uri, version, diagnostics: [...published.map((f) => toDiagnostic(f, version)), ...(configDiagnostics.get(uri) ?? [])] });
+      await publishConfigProblems();
     } catch (e) {
       if (!(e instanceof CancelledError)) logger.error(`checking ${uri} failed: ${(e as Error).stack ?? e}`);
     }
   };
+  /** Publishes (or clears) the schema problems of every groundcheck.json read so far, on that file. */
+  const publishConfigProblems = async () => {
+    if (!core) return;
+    const now = new Map<string, Diagnostic[]>();
+    for (const config of core.checker.projectConfigsRead()) {
+      if (config.problems.length > 0) now.set(URI.file(config.file).toString(), config.problems.map(configDiagnostic));
+    }
+    for (const uri of new Set([...configDiagnostics.keys(), ...now.keys()])) {
+      const next = now.get(uri) ?? [];
+      if (JSON.stringify(next) === JSON.stringify(configDiagnostics.get(uri) ?? [])) continue;
+      if (next.length > 0) configDiagnostics.set(uri, next);
+      else configDiagnostics.delete(uri);
+      const own = results.get(uri);
+      const ownDiagnostics = own ? own.findings.filter((f) => !f.data.typescriptReports).map((f) => toDiagnostic(f, own.version)) : [];
+      await connection.sendDiagnostics({ uri, diagnostics: [...ownDiagnostics, ...next] });
+    }
+  };
+
   const scheduler = new ValidationScheduler(validate, () => sendStatus('idle'));
 
   const scheduleDocument = async (doc: TextDocument, immediate: boolean, priority: Priority = 'edit') => {
@@ -216,9 +241,7 @@ export function startServer(connection: Connection): void {
 
   connection.onExecuteCommand((params) => {
     if (params.command === SERVER_COMMANDS.clearCache) {
-      core?.lookup.clear();
-      core?.pypiLookup.clear();
-      core?.tables.clear();
+      core?.clear();
       logger.info('registry cache cleared');
     }
     if (params.command === SERVER_COMMANDS.recheck || params.command === SERVER_COMMANDS.clearCache) {
@@ -242,13 +265,22 @@ export function startServer(connection: Connection): void {
 
   connection.onShutdown(() => {
     scheduler.dispose();
-    core?.lookup.flush();
-    core?.pypiLookup.flush();
-    core?.tables.flush();
+    core?.flush();
   });
 
   documents.listen(connection);
   connection.listen();
+}
+
+function configDiagnostic(p: ConfigProblem): Diagnostic {
+  const start = { line: p.line ?? 0, character: p.character ?? 0 };
+  return {
+    range: { start, end: { line: start.line, character: start.character + p.length } },
+    severity: DiagnosticSeverity.Error,
+    source: 'groundcheck',
+    code: 'invalid-configuration',
+    message: p.message,
+  };
 }
 
 function toPath(uri: string): string {

@@ -52,6 +52,24 @@ export const RULES: Record<FindingCode, RuleText> = {
     full: 'The imported name is exported by other versions of the package (a newer or older major) but not by the version this project has. Upgrade (or downgrade) the dependency, or use the API of your version.',
     level: 'warning',
   },
+  'suspicious-package': {
+    name: 'SuspiciousPackage',
+    short: 'Import of a package that looks like a squat of a popular one',
+    full: 'The package exists, but its name is a near miss of a far more popular package (or npm holds it as a security placeholder). Names that assistants make up get registered by attackers; install the popular package you meant.',
+    level: 'warning',
+  },
+  'manifest-unreadable': {
+    name: 'ManifestUnreadable',
+    short: 'A package manifest that cannot be parsed',
+    full: 'The package.json or pyproject.toml cannot be parsed, so what it declares is unknown: imports that depend on it are reported as unverified rather than undeclared. Fix the syntax error at the position given.',
+    level: 'error',
+  },
+  'check-failed': {
+    name: 'CheckFailed',
+    short: 'A file that could not be checked',
+    full: 'The file could not be read or parsed (permissions, nesting too deep for the parser, an internal error). Its imports are not verified; every other file is still checked.',
+    level: 'warning',
+  },
 };
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note' | 'none'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };

@@ -26,5 +26,11 @@ export function formatText(report: ScanReport, color: boolean): string {
     const summary = `${plural(c.total, 'problem')} (${parts.join(', ')}) in ${withFindings} of ${plural(report.checked, 'file')} (${seconds} s).`;
     lines.push('', c.errors ? paint('red', summary) : summary);
   }
+  // What was not verified is said every time, with why: a gate that passed on "unverified" should say so.
+  if (c.unverified > 0) {
+    const why = Object.entries(report.unverifiedReasons).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} ${r}`).join(', ');
+    lines.push(paint('yellow', `${plural(c.unverified, 'reference')} could not be verified (${why}).`));
+  }
+  if (report.skipped.length > 0) lines.push(paint('gray', `${plural(report.skipped.length, 'file')} skipped (listed above).`));
   return lines.join('\n') + '\n';
 }

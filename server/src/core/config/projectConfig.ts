@@ -4,10 +4,11 @@
  * repository root (the folder with `.git`).
  */
 import * as path from 'path';
-import * as ts from 'typescript';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ancestors, type FileSystem } from '../io';
 import type { FindingCode, Severity } from '../model';
 import { DEFAULT_SETTINGS, normalizeSettings, type GroundcheckSettings } from './settings';
+import { validateConfig, withPositions, type ConfigProblem } from './validate';
 
 export const PROJECT_CONFIG_FILE = 'groundcheck.json';
 
@@ -22,46 +23,53 @@ export interface ProjectConfig {
   privateScopes: string[];
   severity: Partial<Record<FindingCode, Severity>>;
   failOn?: FailOn;
-  /** Problems reading it, for the log and the CLI's exit code 2. */
+  /** What the schema (or the JSON syntax) rejects, with where: the CLI exits 2, the editor underlines them. */
+  problems: ConfigProblem[];
+  /** The same problems as lines for the log (`file: "key" must ...`). */
   errors: string[];
 }
 
-function parse(file: string, raw: unknown, kind: ProjectConfig['kind'], errors: string[]): ProjectConfig {
+/**
+ * Reads one configuration object. What the schema rejects is a problem (the CLI exits 2, the editor
+ * underlines it) and is not used; a broken `privateScopes` fails closed: every scope is then treated
+ * as private, so no name that could be private is sent to the default registry.
+ */
+function parse(file: string, text: string, kind: ProjectConfig['kind'], at: (string | number)[]): ProjectConfig {
+  const syntax: ParseError[] = [];
+  const tree = parseTree(text, syntax, { allowTrailingComma: kind === 'file', disallowComments: kind !== 'file' });
+  let problems: ConfigProblem[] = syntax.map((e) => ({ file, key: '', message: `${printParseErrorCode(e.error)} at offset ${e.offset}`, offset: e.offset, length: Math.max(1, e.length) }));
+  const node = tree && (at.length ? findNodeAtLocation(tree, at) : tree);
+  const raw: unknown = node ? getNodeValue(node) : undefined;
+  if (syntax.length === 0 && raw !== undefined) problems.push(...validateConfig(file, raw, tree, at));
   const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
-  if (raw !== undefined && r !== raw) errors.push(`${file}: the configuration must be an object`);
-  const known = new Set(['$schema', 'allow', 'privateScopes', 'severity', 'failOn']);
-  for (const key of Object.keys(r)) if (!known.has(key)) errors.push(`${file}: unknown key "${key}"`);
-  const normalized = normalizeSettings({ allow: r.allow, privateScopes: r.privateScopes, severity: r.severity });
+  const bad = (key: string) => problems.some((p) => p.key === key || p.key.startsWith(`${key}.`));
+  const normalized = normalizeSettings({ allow: bad('allow') ? [] : r.allow, privateScopes: bad('privateScopes') ? [] : r.privateScopes, severity: r.severity });
   const severity: Partial<Record<FindingCode, Severity>> = {};
-  if (r.severity && typeof r.severity === 'object') {
+  if (r.severity && typeof r.severity === 'object' && !Array.isArray(r.severity)) {
     for (const code of Object.keys(r.severity as object)) {
-      if (code in normalized.severity) severity[code as FindingCode] = normalized.severity[code as FindingCode];
-      else errors.push(`${file}: unknown finding code "${code}" in severity`);
+      if (code in normalized.severity && !bad(`severity.${code}`)) severity[code as FindingCode] = normalized.severity[code as FindingCode];
     }
   }
-  const failOn = r.failOn === 'error' || r.failOn === 'warning' || r.failOn === 'never' ? r.failOn : undefined;
-  if (r.failOn !== undefined && !failOn) errors.push(`${file}: failOn must be "error", "warning" or "never"`);
-  return { file, kind, allow: normalized.allow, privateScopes: normalized.privateScopes, severity, failOn, errors };
+  const failOn = !bad('failOn') && (r.failOn === 'error' || r.failOn === 'warning' || r.failOn === 'never') ? r.failOn : undefined;
+  problems = withPositions(problems, text);
+  const failClosed = syntax.length > 0 || bad('privateScopes') || (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)));
+  return {
+    file, kind, allow: normalized.allow, privateScopes: failClosed ? ['*'] : normalized.privateScopes, severity, failOn,
+    problems, errors: problems.map((p) => `${file}:${(p.line ?? 0) + 1}:${(p.character ?? 0) + 1}: ${p.message}`),
+  };
 }
 
 export function readProjectConfig(fs: FileSystem, fromDir: string): ProjectConfig | undefined {
   for (const dir of ancestors(fromDir)) {
     const file = path.join(dir, PROJECT_CONFIG_FILE);
     const text = fs.readFile(file);
-    if (text !== undefined) {
-      const errors: string[] = [];
-      const parsed = ts.parseConfigFileTextToJson(file, text);
-      if (parsed.error) errors.push(`${file}: ${ts.flattenDiagnosticMessageText(parsed.error.messageText, ' ')}`);
-      return parse(file, parsed.config ?? {}, 'file', errors);
-    }
-    const manifest = fs.readFile(path.join(dir, 'package.json'));
+    if (text !== undefined) return parse(file, text, 'file', []);
+    const manifestFile = path.join(dir, 'package.json');
+    const manifest = fs.readFile(manifestFile);
     if (manifest !== undefined) {
-      try {
-        const json = JSON.parse(manifest) as { groundcheck?: unknown };
-        if (json && json.groundcheck !== undefined) return parse(path.join(dir, 'package.json'), json.groundcheck, 'package.json', []);
-      } catch {
-        // a package.json mid-edit: keep looking above
-      }
+      const tree = parseTree(manifest);
+      // A package.json mid-edit that does not parse: keep looking above (its own finding says why).
+      if (tree && findNodeAtLocation(tree, ['groundcheck'])) return parse(manifestFile, manifest, 'package.json', ['groundcheck']);
     }
     if (fs.exists(path.join(dir, '.git'))) return undefined;
   }

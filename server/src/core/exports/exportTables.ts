@@ -191,13 +191,14 @@ export class ExportTables {
   }
 
   private async resolveVersion(name: string, range: string | undefined, config: NpmConfig): Promise<string | undefined> {
-    const spec = `${name}@${range && semver.validRange(range) ? range : 'latest'}`;
+    const wanted = range && semver.validRange(range) ? range : 'latest';
+    const spec = `${name}@${wanted}`;
     const key = `${registryFor(config, name).url}|${spec}`;
     const known = this.versions.get(key);
     if (known) return known;
     if (this.failures.has(key)) return undefined;
     try {
-      const version = await this.options.tarballs.resolveVersion(spec, config);
+      const version = await this.options.tarballs.resolveVersion(name, wanted, config);
       this.versions.set(key, version);
       return version;
     } catch (e) {

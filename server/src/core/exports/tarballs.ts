@@ -7,7 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as Pacote from 'pacote';
-import type { NpmConfig } from '../registry/npmrc';
+import { refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
+import { DEADLINE } from '../registry/npmRegistry';
 import type { PackageFiles } from './entryExports';
 
 export interface TarballOptions {
@@ -17,6 +18,8 @@ export interface TarballOptions {
   /** pacote's HTTP cache (the same one packument lookups use). */
   httpCacheDir?: string;
   fetchOptions?: Record<string, unknown>;
+  /** Aborted when the run's overall deadline passes: no tarball is asked for after it. */
+  signal?: AbortSignal;
 }
 
 /** A tarball larger than this is not read (it would be for its types only). */
@@ -43,7 +46,11 @@ export class TarballStore {
 
   constructor(private readonly options: TarballOptions) {}
 
-  private pacoteOptions(config: NpmConfig): Pacote.Options {
+  /** Every request goes through here: the private-scope policy holds for tarballs and version lists too. */
+  private pacoteOptions(config: NpmConfig, name: string): Pacote.Options {
+    const refused = refusedByPrivateScope(config, name);
+    if (refused) throw Object.assign(new Error(refused), { code: 'EPRIVATE' });
+    if (this.options.signal?.aborted) throw Object.assign(new Error(DEADLINE), { code: 'EDEADLINE' });
     return {
       ...config.options,
       fullMetadata: false,
@@ -54,17 +61,18 @@ export class TarballStore {
     } as Pacote.Options;
   }
 
-  /** The version a spec (`lodash@^4`, `lodash@latest`) resolves to; throws E404/ETARGET as pacote does. */
-  async resolveVersion(spec: string, config: NpmConfig): Promise<string> {
+  /** The version a range (`^4`, `latest`) of a package resolves to; throws E404/ETARGET as pacote does. */
+  async resolveVersion(name: string, range: string, config: NpmConfig): Promise<string> {
+    const spec = `${name}@${range}`;
     const pacote = require('pacote') as typeof Pacote;
     try {
-      const manifest = await withTimeout(pacote.manifest(spec, this.pacoteOptions(config)), this.options.timeoutMs);
+      const manifest = await withTimeout(pacote.manifest(spec, this.pacoteOptions(config, name)), this.options.timeoutMs);
       return manifest.version;
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'E404' || code === 'ETARGET') throw e;
+      if (code === 'E404' || code === 'ETARGET' || code === 'EPRIVATE' || code === 'EDEADLINE') throw e;
       // The registry is unreachable: the packument pacote cached earlier still names the version.
-      const manifest = await pacote.manifest(spec, { ...this.pacoteOptions(config), offline: true } as Pacote.Options);
+      const manifest = await pacote.manifest(spec, { ...this.pacoteOptions(config, name), offline: true } as Pacote.Options);
       return manifest.version;
     }
   }
@@ -72,7 +80,7 @@ export class TarballStore {
   /** Published versions of a package (from the packument), newest last is not guaranteed. */
   async versions(name: string, config: NpmConfig): Promise<{ versions: string[]; latest?: string }> {
     const pacote = require('pacote') as typeof Pacote;
-    const packument = await withTimeout(pacote.packument(name, this.pacoteOptions(config)), this.options.timeoutMs);
+    const packument = await withTimeout(pacote.packument(name, this.pacoteOptions(config, name)), this.options.timeoutMs);
     return { versions: Object.keys(packument.versions ?? {}), latest: packument['dist-tags']?.latest };
   }
 
@@ -94,7 +102,7 @@ export class TarballStore {
     const complete = path.join(root, '.complete');
     if (!fs.existsSync(complete)) {
       const pacote = require('pacote') as typeof Pacote;
-      const tarball = await withTimeout(pacote.tarball(`${name}@${version}`, this.pacoteOptions(config)), this.options.timeoutMs * 4);
+      const tarball = await withTimeout(pacote.tarball(`${name}@${version}`, this.pacoteOptions(config, name)), this.options.timeoutMs * 4);
       if (tarball.length > MAX_TARBALL_BYTES) throw new Error(`tarball of ${name}@${version} is ${tarball.length} bytes; not read`);
       const entries = await readTarball(tarball, (p) => isDeclaration(p) || p === 'package.json' || isScript(p));
       fs.rmSync(root, { recursive: true, force: true });

@@ -3,8 +3,11 @@ import type { Extraction } from './javascript';
 import { extractJavaScript, JS_LANGUAGE_IDS, type IncrementalParser } from './javascript';
 import { pythonDocumentKind } from './pythonDocuments';
 
-/** Files larger than this are not parsed: they are generated or minified, and parsing would stall the editor. */
-export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+/**
+ * Files larger than this are not parsed (reported as skipped, never silently): a hand-written file is
+ * far smaller, and parsing a generated one this size takes about a second.
+ */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
 export interface DocumentInput {
   /** Absolute file-system path (or a pseudo path for untitled documents). */

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
-import type { CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
+import type { CheckResult, Finding, FindingCode, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
 import { extractReferences, unreadableReason, type DocumentInput } from '../extract';
@@ -14,8 +14,8 @@ import type { PypiConfig } from '../registry/pipConfig';
 import { IncrementalParser } from '../extract/javascript';
 import { ProjectModel, type ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
-import { matchesAny, scopeOf, typesPackageName } from '../resolve/specifier';
-import { loadNpmConfig, registryFor, type NpmConfig } from '../registry/npmrc';
+import { matchesAny, typesPackageName } from '../resolve/specifier';
+import { loadNpmConfig, refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
 import { missingPackageMessage, undeclaredMessage, unverifiedMessage } from './messages';
@@ -64,6 +64,24 @@ function isDevFile(file: string): boolean {
   );
 }
 
+/** Why a check threw, in words for the person reading the finding. */
+export function failureReason(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the code is nested too deeply for the parser';
+  const err = e as { code?: string; message?: string };
+  return err?.message ? `${err.code && !err.message.includes(err.code) ? `${err.code}: ` : ''}${err.message}` : String(e);
+}
+
+/** A finding at the top of a file that could not be checked; its imports stay unverified. */
+export function checkFailedFinding(reason: string, severity: Severity): Finding {
+  return {
+    code: 'check-failed',
+    severity,
+    message: `Groundcheck could not check this file: ${reason}. Its imports are not verified.`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    data: { packageName: '', subpath: '', suggestions: [] },
+  };
+}
+
 export class Checker {
   readonly projects: ProjectModel;
   /** Syntax trees of the documents being edited, for incremental reparsing. */
@@ -91,6 +109,11 @@ export class Checker {
     this.deps.tables?.invalidate();
   }
 
+  /** Every project configuration read so far (for problems to show on the file itself). */
+  projectConfigsRead(): ProjectConfig[] {
+    return [...new Set([...this.projectConfigs.values()].filter((c): c is ProjectConfig => !!c))];
+  }
+
   /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
   projectConfigFor(file: string): ProjectConfig | undefined {
     const dir = path.dirname(file);
@@ -102,16 +125,48 @@ export class Checker {
     return this.projectConfigs.get(dir);
   }
 
-  npmConfigFor(dir: string): NpmConfig {
-    let config = this.npmConfigs.get(dir);
+  /** The severity a code has for a file under the editor's or CLI's settings and the project's file. */
+  severityFor(file: string, settings: GroundcheckSettings, code: FindingCode): Severity {
+    return mergeSettings(settings, this.projectConfigFor(file)).severity[code];
+  }
+
+  /** npm's configuration for a project (its root's .npmrc, never one above), with the private-scope policy. */
+  npmConfigFor(project: ProjectInfo, settings: Pick<GroundcheckSettings, 'privateScopes'>): NpmConfig {
+    const projectDir = project.manifest?.dir;
+    const key = `${projectDir ?? ''}\0${settings.privateScopes.join(',')}`;
+    let config = this.npmConfigs.get(key);
     if (!config) {
-      config = loadNpmConfig({ fs: this.deps.fs, env: this.deps.env, projectDir: dir, trusted: this.deps.trusted, homeDir: this.deps.homeDir });
-      this.npmConfigs.set(dir, config);
+      config = loadNpmConfig({
+        fs: this.deps.fs, env: this.deps.env, projectDir, workspaceRoot: project.workspace?.root, trusted: this.deps.trusted, homeDir: this.deps.homeDir, privateScopes: settings.privateScopes,
+      });
+      if (config.ignoredProjectKeys.length > 0) {
+        this.deps.logger.info(`${projectDir}/.npmrc: not trusted, so only its registry lines are used (ignored: ${config.ignoredProjectKeys.join(', ')})`);
+      }
+      this.npmConfigs.set(key, config);
     }
     return config;
   }
 
+  /**
+   * Checks one document. Whatever goes wrong inside (a parser that overflows its stack on 50,000
+   * nested parentheses, a bug of ours) becomes a `check-failed` finding on this document alone, so
+   * the editor and the CLI go on with every other file.
+   */
   async check(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
+    const t0 = this.deps.clock.now();
+    try {
+      return await this.checkUnguarded(doc, baseSettings, token);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      // The finding says why; the stack is for whoever debugs it.
+      this.deps.logger.debug(`checking ${doc.path} failed: ${(e as Error).stack ?? e}`);
+      const finding = checkFailedFinding(failureReason(e), this.severityFor(doc.path, baseSettings, 'check-failed'));
+      const totalMs = this.deps.clock.now() - t0;
+      return { findings: finding.severity === 'off' ? [] : [finding], references: 0, unverified: 1, failed: finding.message, timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs } };
+    }
+  }
+
+  private async checkUnguarded(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
     const settings = mergeSettings(baseSettings, this.projectConfigFor(doc.path));
     const empty = (skipped?: string): CheckResult => ({
@@ -154,7 +209,7 @@ export class Checker {
     const t2 = this.deps.clock.now();
     if (token.isCancellationRequested) throw new CancelledError();
 
-    const results = await Promise.all(pending.map((p) => this.lookupPackage(p, settings, doc.path)));
+    const results = await Promise.all(pending.map((p) => this.lookupPackage(p, settings)));
     if (token.isCancellationRequested) throw new CancelledError();
 
     const findings: Finding[] = [];
@@ -176,7 +231,7 @@ export class Checker {
         const range = p.project.declaredSpec(p.name);
         queries.set(p.ref.specifier, {
           kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
-          range, config: this.npmConfigFor(p.project.manifest?.dir ?? path.dirname(doc.path)), registryAllowed: true,
+          range, config: this.npmConfigFor(p.project, settings), registryAllowed: true,
         });
       }
     }
@@ -208,28 +263,27 @@ export class Checker {
     const declared = project.declaredSpec(pkg.name);
     const alias = declared?.startsWith('npm:') ? declared.slice(4).replace(/@[^@]*$/, '') : undefined;
     const registryName = alias || pkg.name;
-    const config = this.npmConfigFor(project.manifest?.dir ?? path.dirname(file));
-    const scope = scopeOf(registryName);
-    const privateWithoutRegistry = !!scope && matchesAny(scope, settings.privateScopes) && !registryFor(config, registryName).scoped;
+    const config = this.npmConfigFor(project, settings);
     return {
       kind: 'package', specifier, name: pkg.name, subpath: pkg.subpath, registryName, fromFile: file, installed: true,
-      range: declared, config, registryAllowed: !settings.offline && !privateWithoutRegistry,
+      range: declared, config, registryAllowed: !settings.offline && !refusedByPrivateScope(config, registryName),
     };
   }
 
   /** Undefined when policy forbids asking (a private scope without its own registry). */
-  private async lookupPackage(p: PendingPackage, settings: GroundcheckSettings, file: string): Promise<PackageInfo | undefined> {
-    const config = this.npmConfigFor(p.project.manifest?.dir ?? path.dirname(file));
-    const scope = scopeOf(p.registryName);
-    if (scope && matchesAny(scope, settings.privateScopes) && !registryFor(config, p.registryName).scoped) {
-      this.deps.logger.debug(`not looking up ${p.registryName}: ${scope} is a private scope with no registry of its own`);
+  private async lookupPackage(p: PendingPackage, settings: GroundcheckSettings): Promise<PackageInfo | undefined> {
+    const config = this.npmConfigFor(p.project, settings);
+    const refused = refusedByPrivateScope(config, p.registryName);
+    if (refused) {
+      this.deps.logger.debug(refused);
       return undefined;
     }
     const ask = (name: string) => (settings.offline ? Promise.resolve(this.deps.lookup.offline(name, config)) : this.deps.lookup.lookup(name, config));
     const info = await ask(p.registryName);
-    if (info.status === 'missing' && p.ref.typeOnly && !p.registryName.startsWith('@types/')) {
+    const typesName = typesPackageName(p.registryName);
+    if (info.status === 'missing' && p.ref.typeOnly && !p.registryName.startsWith('@types/') && !refusedByPrivateScope(config, typesName)) {
       // `import type { Node } from 'estree'` is satisfied by @types/estree alone.
-      const types = await ask(typesPackageName(p.registryName));
+      const types = await ask(typesName);
       if (types.status !== 'missing') return { ...types, name: p.registryName };
     }
     return info;
@@ -243,7 +297,7 @@ export class Checker {
       return { ...base, code: 'missing-package', severity: severities['missing-package'], message: missingPackageMessage(p.registryName, info, data.suggestions), data };
     }
     if (info.status === 'unverified') {
-      return { ...base, code: 'unverified-package', severity: severities['unverified-package'], message: unverifiedMessage(p.registryName, info), data };
+      return { ...base, code: 'unverified-package', severity: severities['unverified-package'], message: unverifiedMessage(p.registryName, info), data: { ...data, unverifiedReason: info.reason } };
     }
     // It exists. Fine if declared, or if a package manager put it somewhere we did not look.
     const manifest = p.project.manifest;

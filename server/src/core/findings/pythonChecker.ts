@@ -113,7 +113,7 @@ export class PythonChecker {
       const data = { ecosystem: 'pypi' as const, packageName: r.name, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
       if (info.status === 'unverified') {
         unverified++;
-        findings.push({ code: 'unverified-package', severity: settings.severity['unverified-package'], message: unverifiedMessage(r.name, info), range: r.range, data });
+        findings.push({ code: 'unverified-package', severity: settings.severity['unverified-package'], message: unverifiedMessage(r.name, info), range: r.range, data: { ...data, unverifiedReason: info.reason } });
       } else if (info.status === 'missing') {
         await this.deps.index.ready();
         data.suggestions = this.suggestions(r.name);
@@ -181,7 +181,7 @@ export class PythonChecker {
       const failed = infos.find((x) => x.status === 'unverified');
       if (failed) {
         unverified++;
-        findings.push({ code: 'unverified-package', severity: soften(settings.severity['unverified-package']), message: unverifiedMessage(candidates[0], failed), range: imp.range, data: { ...base, registry: failed.registry } });
+        findings.push({ code: 'unverified-package', severity: soften(settings.severity['unverified-package']), message: unverifiedMessage(candidates[0], failed), range: imp.range, data: { ...base, registry: failed.registry, unverifiedReason: failed.reason } });
         continue;
       }
       await this.deps.index.ready();

@@ -1,13 +1,17 @@
 /**
- * One packument request to an npm registry through pacote, which honours the registry, scoped
- * registry and auth keys of .npmrc. Only metadata is fetched (the abbreviated "corgi" document);
- * no tarball is downloaded and nothing is executed.
+ * One packument request to an npm registry through npm-registry-fetch (pacote's HTTP layer), which
+ * honours the registry, scoped registry and auth keys of .npmrc. Only metadata is fetched (the
+ * abbreviated "corgi" document); no tarball is downloaded and nothing is executed.
+ *
+ * Some documents are huge (drizzle-orm's is ~50 MB as served): the body is parsed as it streams and
+ * only the fields a verdict needs are kept, so memory stays flat, and the timeout is for a stalled
+ * connection (no bytes for `timeoutMs`), not for a large document still arriving.
  */
-import type * as Pacote from 'pacote';
+import type { Readable } from 'stream';
 import type { PackageInfo } from '../model';
 import type { Clock } from '../io';
 import type { NpmConfig } from './npmrc';
-import { registryFor } from './npmrc';
+import { credentialsWithheld, refusedByPrivateScope, registryFor } from './npmrc';
 
 export interface RegistryClient<C = NpmConfig> {
   fetch(name: string, config: C): Promise<PackageInfo>;
@@ -16,76 +20,183 @@ export interface RegistryClient<C = NpmConfig> {
 export interface NpmRegistryOptions {
   /** Extra npm-registry-fetch options (tests inject a failing DNS lookup through `dns.lookup`). */
   fetchOptions?: Record<string, unknown>;
-  /** Whole-request bound, in ms: past it the answer is "unverified". */
+  /** A connection that sends nothing for this long (ms) is given up: the answer is "unverified". */
   timeoutMs: number;
   /** pacote's HTTP cache directory (kept apart from the user's ~/.npm). */
   httpCacheDir?: string;
   clock: Clock;
+  /** Aborted when the run's overall deadline passes (the CLI's --deadline). */
+  signal?: AbortSignal;
 }
+
+export const WITHHELD = "the project's .npmrc has credentials for this registry, not used because the project is not trusted (--trust-project-config, or a trusted workspace)";
+
+const CORGI = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 
 /** npm replaces removed malicious packages with this placeholder version. */
 const SECURITY_PLACEHOLDER = /^0\.0\.\d+-security(?:\.\d+)?$/;
+
+/** The parts of a packument a verdict needs; everything else is dropped as it streams past. */
+export interface ReducedPackument {
+  name?: string;
+  'dist-tags'?: Record<string, string>;
+  versions: string[];
+  /** `time` of the full document (created, modified, per version); absent from corgi documents. */
+  time?: Record<string, string>;
+  /** Per version: whether it runs install scripts (corgi `hasInstallScript`, or the full document's scripts). */
+  installScripts: Set<string>;
+}
 
 export class NpmRegistryClient implements RegistryClient {
   constructor(private readonly options: NpmRegistryOptions) {}
 
   /**
-   * Loads pacote now (~100 ms of module loading) rather than at the first network lookup, where it
-   * would hold up requests while checks run. The language server calls this during `initialize`.
+   * Loads the HTTP stack now (~100 ms of module loading) rather than at the first network lookup,
+   * where it would hold up requests while checks run. The language server calls this during `initialize`.
    */
   preload(): void {
-    require('pacote');
+    require('npm-registry-fetch');
   }
 
   async fetch(name: string, config: NpmConfig): Promise<PackageInfo> {
     const registry = registryFor(config, name).url;
     const base = { name, registry, source: 'registry' as const, checkedAt: this.options.clock.now() };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), this.options.timeoutMs);
-    });
+    const refused = refusedByPrivateScope(config, name);
+    if (refused) return { ...base, status: 'unverified', reason: refused, registryFault: false };
+    if (this.options.signal?.aborted) return { ...base, status: 'unverified', reason: DEADLINE, registryFault: false };
+    const stall = new StallTimer(this.options.timeoutMs, this.options.signal);
     try {
-      // Loaded on the first network lookup: a session served from the disk cache never pays for it.
-      const pacote = require('pacote') as typeof Pacote;
-      const packument = await Promise.race([
-        pacote.packument(name, {
-          ...config.options,
-          fullMetadata: false,
-          preferOnline: true,
-          timeout: this.options.timeoutMs,
-          fetchRetries: 1,
-          fetchRetryMintimeout: 100,
-          fetchRetryMaxtimeout: 500,
-          cache: this.options.httpCacheDir,
-          ...this.options.fetchOptions,
-        } as Pacote.Options),
-        timeout,
-      ]);
-      return interpretPackument(packument as unknown as Packument, base);
+      const fetch = require('npm-registry-fetch') as (uri: string, opts: object) => Promise<{ body: Readable }>;
+      const escaped = name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
+      const res = await fetch(`${registry}${escaped}`, {
+        ...config.options,
+        spec: name,
+        headers: { accept: CORGI },
+        preferOnline: true,
+        // npm-registry-fetch's timeout covers the wait for headers; the body has the stall timer.
+        timeout: this.options.timeoutMs,
+        fetchRetries: 1,
+        fetchRetryMintimeout: 100,
+        fetchRetryMaxtimeout: 500,
+        cache: this.options.httpCacheDir,
+        signal: stall.signal,
+        ...this.options.fetchOptions,
+      });
+      const reduced = await reducePackument(res.body, stall);
+      return interpretPackument(reduced, base);
     } catch (e) {
       const err = e as { code?: string; statusCode?: number; message?: string; headers?: Record<string, string | string[]> };
-      if (err.code === 'E404' || err.statusCode === 404) return { ...base, status: 'missing' };
+      const status = err.statusCode ?? (err.code === 'E404' ? 404 : undefined);
+      // Without the credentials the project's .npmrc holds, a private registry may answer 404 for
+      // what exists: that is "could not ask", never "does not exist".
+      if (status !== undefined && [401, 403, 404].includes(status) && credentialsWithheld(config, registry)) {
+        return { ...base, status: 'unverified', reason: `HTTP ${status}: ${WITHHELD}`, registryFault: false, credentialsWithheld: true };
+      }
+      if (status === 404) return { ...base, status: 'missing' };
+      if (stall.deadlinePassed) return { ...base, status: 'unverified', reason: DEADLINE, registryFault: false };
+      if (stall.stalled) return { ...base, status: 'unverified', reason: `no data for ${this.options.timeoutMs} ms`, registryFault: true };
       const reason = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.message ?? 'unknown error');
       // 401/403 concern this name (a private package without auth); anything else, the registry.
       const registryFault = !(err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 408 && err.statusCode !== 429);
       return { ...base, status: 'unverified', reason, registryFault, retryAfterMs: retryAfter(err.headers, this.options.clock.now()) };
     } finally {
-      clearTimeout(timer);
+      stall.dispose();
     }
   }
 }
 
-interface Packument {
-  'dist-tags'?: Record<string, string>;
-  versions?: Record<string, unknown>;
+export const DEADLINE = "the run's deadline passed before the registry answered";
+
+/**
+ * Aborts a request that receives nothing for `ms`; every chunk that arrives restarts the wait.
+ * Also aborts, for good, when the run's deadline signal fires.
+ */
+class StallTimer {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  stalled = false;
+  deadlinePassed = false;
+  private readonly onDeadline = () => {
+    this.deadlinePassed = true;
+    this.controller.abort(new Error(DEADLINE));
+  };
+
+  constructor(private readonly ms: number, private readonly deadline?: AbortSignal) {
+    deadline?.addEventListener('abort', this.onDeadline, { once: true });
+    this.touch();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.stalled = true;
+      this.controller.abort(Object.assign(new Error(`no data for ${this.ms} ms`), { code: 'ETIMEDOUT' }));
+    }, this.ms);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.deadline?.removeEventListener('abort', this.onDeadline);
+  }
 }
 
-/** Reads a packument defensively: a malformed reply is "unverified", never "missing". */
-export function interpretPackument(p: Packument, base: Omit<PackageInfo, 'status'>): PackageInfo {
-  if (!p || typeof p !== 'object') return { ...base, status: 'unverified', reason: 'malformed registry reply' };
-  const versions = p.versions && typeof p.versions === 'object' ? Object.keys(p.versions) : [];
-  const latest = typeof p['dist-tags']?.latest === 'string' ? p['dist-tags'].latest : undefined;
+/** Parses a packument as it streams, keeping only what `ReducedPackument` holds. */
+export async function reducePackument(body: Readable, stall?: { touch(): void; signal: AbortSignal }): Promise<ReducedPackument> {
+  const { JSONParser } = require('@streamparser/json') as typeof import('@streamparser/json');
+  const out: ReducedPackument = { versions: [], installScripts: new Set() };
+  const parser = new JSONParser({ paths: ['$.name', '$.dist-tags', '$.time', '$.versions.*'], keepStack: false });
+  let malformed: Error | undefined;
+  parser.onValue = ({ value, key, stack }) => {
+    const container = stack[1]?.key;
+    if (stack.length === 1 && key === 'name' && typeof value === 'string') out.name = value;
+    else if (stack.length === 1 && key === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
+    else if (stack.length === 1 && key === 'time' && isRecord(value)) out.time = stringValues(value);
+    else if (stack.length === 2 && container === 'versions' && typeof key === 'string') {
+      out.versions.push(key);
+      const v = isRecord(value) ? value : {};
+      const scripts = isRecord(v.scripts) ? v.scripts : {};
+      if (v.hasInstallScript === true || 'preinstall' in scripts || 'install' in scripts || 'postinstall' in scripts) out.installScripts.add(key);
+    }
+  };
+  parser.onError = (e) => (malformed = e);
+  await new Promise<void>((resolve, reject) => {
+    const fail = (e: unknown) => reject(e);
+    body.on('data', (chunk: Buffer) => {
+      stall?.touch();
+      if (!malformed) parser.write(chunk);
+      if (malformed) body.destroy();
+    });
+    body.on('end', () => resolve());
+    body.on('close', () => (malformed ? resolve() : undefined));
+    body.on('error', fail);
+    stall?.signal.addEventListener('abort', () => fail(stall.signal.reason), { once: true });
+  });
+  if (malformed) throw Object.assign(new Error('malformed registry reply'), { code: 'EMALFORMED' });
+  if (!parser.isEnded) throw Object.assign(new Error('the registry reply ended early'), { code: 'ETRUNCATED' });
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function stringValues(v: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** Reads a (reduced) packument defensively: a malformed reply is "unverified", never "missing". */
+export function interpretPackument(p: ReducedPackument, base: Omit<PackageInfo, 'status'>): PackageInfo {
+  const versions = p.versions;
+  const latest = p['dist-tags']?.latest;
   if (versions.length === 0 && !latest) {
+    // A document that is not a packument at all (not even a name) is no answer; an unpublished one is.
+    if (!p.name) return { ...base, status: 'unverified', reason: 'malformed registry reply' };
     return { ...base, status: 'missing', note: 'it has no published versions (unpublished)' };
   }
   if (latest && SECURITY_PLACEHOLDER.test(latest) && versions.every((v) => SECURITY_PLACEHOLDER.test(v))) {

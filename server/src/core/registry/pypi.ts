@@ -11,7 +11,7 @@ import type { PackageInfo } from '../model';
 import { normalizePythonName } from '../extract/requirements';
 import type { RegistryClient } from './npmRegistry';
 import type { PypiConfig } from './pipConfig';
-import { retryAfter } from './npmRegistry';
+import { DEADLINE, retryAfter } from './npmRegistry';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pep440 = require('@renovatebot/pep440') as { valid(v: string): string | null; rcompare(a: string, b: string): number };
 
@@ -20,6 +20,8 @@ const ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple
 export interface PypiClientOptions {
   timeoutMs: number;
   clock: Clock;
+  /** Aborted when the run's overall deadline passes. */
+  signal?: AbortSignal;
 }
 
 export class PypiClient implements RegistryClient<PypiConfig> {
@@ -56,10 +58,13 @@ export class PypiClient implements RegistryClient<PypiConfig> {
     let res: Response;
     let body: string;
     try {
-      res = await fetch(url, { headers: { ...headers, Accept: ACCEPT }, signal: AbortSignal.timeout(this.o.timeoutMs), redirect: 'follow' });
+      if (this.o.signal?.aborted) return { ...base, status: 'unverified', reason: DEADLINE };
+      const signal = this.o.signal ? AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.o.signal]) : AbortSignal.timeout(this.o.timeoutMs);
+      res = await fetch(url, { headers: { ...headers, Accept: ACCEPT }, signal, redirect: 'follow' });
       body = await res.text();
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
+      if (this.o.signal?.aborted) return { ...base, status: 'unverified', reason: DEADLINE };
       const reason = err.name === 'TimeoutError' ? `timed out after ${this.o.timeoutMs} ms` : (err.cause?.code ?? err.message);
       return { ...base, status: 'unverified', reason, registryFault: true };
     }
