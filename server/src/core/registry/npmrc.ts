@@ -168,7 +168,7 @@ export function loadNpmConfig(input: NpmConfigInput): NpmConfig {
   }
   const privateScopes = [...new Set([...(input.privateScopes ?? []), ...scopesWithRegistry])];
   // Credentials the user's own configuration gives for the same host are not withheld.
-  const withheldCredentials = withheld.filter((prefix) => !Object.keys(options).some((k) => k.startsWith(prefix) && CREDENTIAL_KEY.test(k)));
+  const withheldCredentials = [...new Set(withheld)].filter((prefix) => !Object.keys(options).some((k) => k.startsWith(prefix) && CREDENTIAL_KEY.test(k)));
   return { options, sources, privateScopes, withheldCredentials, ignoredProjectKeys };
 }
 
