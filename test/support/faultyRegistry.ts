@@ -12,8 +12,16 @@ export type Behaviour =
   | 'reset'
   | { status: number; body: string; headers?: Record<string, string> };
 
+export interface LoggedRequest {
+  path: string;
+  /** The Authorization header as received, if any. */
+  authorization?: string;
+}
+
 export class FaultyRegistry {
   readonly requests: string[] = [];
+  /** Every request with the credentials it carried: what a hostile host would record. */
+  readonly log: LoggedRequest[] = [];
   private readonly sockets = new Set<import('net').Socket>();
   private constructor(private readonly server: http.Server, readonly url: string) {}
 
@@ -23,6 +31,7 @@ export class FaultyRegistry {
     const server = http.createServer((req, res) => {
       const requestPath = decodeURIComponent(req.url ?? '');
       self?.requests.push(requestPath);
+      self?.log.push({ path: requestPath, authorization: req.headers.authorization });
       const b = behaviour(requestPath);
       if (b === 'stall') return; // never answers; the client's timeout must fire
       if (b === '500') {
