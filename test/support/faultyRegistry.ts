@@ -10,6 +10,10 @@ export type Behaviour =
   | 'truncate'
   /** Destroys the connection before answering. */
   | 'reset'
+  /** Sends headers and the start of a body, then nothing more: a stall mid-document. */
+  | 'stall-body'
+  /** A 200 whose body arrives in chunks, one every `intervalMs`: a large document on a slow link. */
+  | { trickle: () => Iterator<string>; intervalMs: number }
   | { status: number; body: string; headers?: Record<string, string> };
 
 export interface LoggedRequest {
@@ -43,6 +47,19 @@ export class FaultyRegistry {
         setImmediate(() => res.socket?.destroy());
       } else if (b === 'reset') {
         req.socket.destroy();
+      } else if (b === 'stall-body') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"name":"x","dist-tags":{"latest":"1.0');
+      } else if (typeof b === 'object' && 'trickle' in b) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunks = b.trickle();
+        const next = () => {
+          const c = chunks.next();
+          if (c.done) return void res.end();
+          if (res.write(c.value)) setTimeout(next, b.intervalMs);
+          else res.once('drain', () => setTimeout(next, b.intervalMs));
+        };
+        next();
       } else if (b === 'malformed') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"name": "x", "versions": {');

@@ -94,7 +94,7 @@ export class NpmRegistryClient implements RegistryClient {
       }
       if (status === 404) return { ...base, status: 'missing' };
       if (stall.deadlinePassed) return { ...base, status: 'unverified', reason: DEADLINE, registryFault: false };
-      if (stall.stalled) return { ...base, status: 'unverified', reason: `no data for ${this.options.timeoutMs} ms`, registryFault: true };
+      if (stall.stalled || err.code === 'EIDLETIMEOUT') return { ...base, status: 'unverified', reason: `no data for ${this.options.timeoutMs} ms`, registryFault: true };
       const reason = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.message ?? 'unknown error');
       // 401/403 concern this name (a private package without auth); anything else, the registry.
       const registryFault = !(err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 408 && err.statusCode !== 429);
