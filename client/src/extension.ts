@@ -59,6 +59,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'pip-requirements' },
       { scheme: 'file', pattern: '**/pyproject.toml' },
       { scheme: 'file', pattern: '**/setup.cfg' },
+      { scheme: 'file', pattern: '**/package.json' }, // parse errors decide "unverified" over "undeclared"
     ],
     middleware: {
       workspace: {

@@ -12,6 +12,7 @@ import { NpmRegistryClient } from '../../server/src/core/registry/npmRegistry';
 import { loadNpmConfig } from '../../server/src/core/registry/npmrc';
 import { FaultyRegistry } from '../support/faultyRegistry';
 import { runCliProcess } from '../support/cli';
+import { SimpleIndex } from '../support/simpleIndex';
 import { copyFixture, isolatedEnv } from '../support/workspace';
 
 const VERSIONS = 25_000;
@@ -93,6 +94,36 @@ describe('one bad file among good ones (CLI)', function () {
       assert.strictEqual(json.summary.filesFailed, 1);
     } finally {
       await registry.stop();
+    }
+  });
+});
+
+describe('manifests that cannot be parsed (CLI)', function () {
+  this.timeout(60_000);
+
+  it('package.json and pyproject.toml get manifest-unreadable where they break; imports that needed them are unverified, not undeclared', async () => {
+    const registry = await FaultyRegistry.start((p) =>
+      ['/left-pad', '/is-odd'].includes(p) ? { status: 200, body: JSON.stringify({ name: p.slice(1), 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': {} } }) } : { status: 404, body: '{}' },
+    );
+    const index = await SimpleIndex.start();
+    try {
+      const root = copyFixture('broken-manifests');
+      const r = await runCliProcess(['check', '--format', 'json', '--no-cache', '--registry', registry.url, '--index-url', index.url], root, isolatedEnv(root));
+      const json = JSON.parse(r.stdout) as { findings: { file: string; line: number; column: number; code: string; package: string; message: string }[] };
+      const got = json.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.package}`).sort();
+      assert.deepStrictEqual(got, [
+        'service/app.py:1:8 unverified-package requests',
+        'service/app.py:2:8 unverified-package pandas',
+        'service/pyproject.toml:7:1 manifest-unreadable ',
+        'web/package.json:6:5 manifest-unreadable ',
+        'web/src/index.ts:1:22 unverified-package left-pad',
+        'web/src/index.ts:2:20 unverified-package is-odd',
+      ], r.stdout + r.stderr);
+      assert.strictEqual(r.code, 1, 'a manifest that cannot be parsed is an error');
+      assert.match(json.findings.find((f) => f.file === 'web/src/index.ts')!.message, /package\.json cannot be parsed .* whether it is declared is unknown/);
+    } finally {
+      await registry.stop();
+      await index.stop();
     }
   });
 });

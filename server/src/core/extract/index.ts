@@ -27,9 +27,14 @@ export function isJavaScriptDocument(doc: { path: string; languageId?: string })
   return JS_EXTENSIONS.test(doc.path);
 }
 
-/** JavaScript/TypeScript, or Python and its dependency files. */
+/** An npm manifest: checked for being readable (what it declares decides "undeclared"). */
+export function isPackageManifest(doc: { path: string }): boolean {
+  return /(?:^|[\\/])package\.json$/.test(doc.path);
+}
+
+/** JavaScript/TypeScript, package.json, or Python and its dependency files. */
 export function isSupportedDocument(doc: { path: string; languageId?: string }): boolean {
-  return isJavaScriptDocument(doc) || pythonDocumentKind(doc.path, doc.languageId) !== undefined;
+  return isJavaScriptDocument(doc) || isPackageManifest(doc) || pythonDocumentKind(doc.path, doc.languageId) !== undefined;
 }
 
 /** Input that is not source text: too large to be hand-written, or binary. */

@@ -186,12 +186,13 @@ class Locator {
   }
 }
 
-export function parsePyproject(text: string): RequirementsFile | { error: string } {
+export function parsePyproject(text: string): RequirementsFile | { error: string; line: number; character: number } {
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (e) {
-    return { error: (e as Error).message.split('\n')[0] };
+    const err = e as Error & { line?: number; column?: number };
+    return { error: err.message.split('\n')[0], line: Math.max(0, (err.line ?? 1) - 1), character: Math.max(0, (err.column ?? 1) - 1) };
   }
   const out: RequirementsFile = { requirements: [], includes: [], indexUrls: [], extraIndexUrls: [] };
   const locate = new Locator(text);

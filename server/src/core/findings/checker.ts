@@ -8,7 +8,8 @@ import { CancelledError, type CancellationToken, type Clock, type FileSystem, ty
 import type { CheckResult, Finding, FindingCode, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
-import { extractReferences, unreadableReason, type DocumentInput } from '../extract';
+import { extractReferences, isPackageManifest, unreadableReason, type DocumentInput } from '../extract';
+import { jsonParseError } from '../resolve/manifest';
 import { PythonChecker, pythonDocumentKind } from './pythonChecker';
 import type { PypiConfig } from '../registry/pipConfig';
 import { IncrementalParser } from '../extract/javascript';
@@ -18,7 +19,7 @@ import { matchesAny, typesPackageName } from '../resolve/specifier';
 import { loadNpmConfig, refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { missingPackageMessage, undeclaredMessage, unverifiedMessage } from './messages';
+import { manifestUnreadableMessage, missingPackageMessage, undeclaredMessage, unverifiedMessage } from './messages';
 import { ApiChecker } from './apiChecker';
 import type { ExportTables, ModuleQuery } from '../exports/exportTables';
 import { parsePackageSpecifier } from '../resolve/specifier';
@@ -182,6 +183,7 @@ export class Checker {
       const total = this.deps.clock.now() - t0;
       return { ...outcome, timings: { extractMs: 0, resolveMs: 0, lookupMs: total, totalMs: total } };
     }
+    if (isPackageManifest(doc)) return this.checkManifest(doc, settings, t0);
     const extracted = extractReferences(doc, this.parser);
     if (!extracted.ok) return empty(extracted.reason);
     const t1 = this.deps.clock.now();
@@ -254,6 +256,23 @@ export class Checker {
     };
   }
 
+  /** package.json itself: a file that does not parse is an error at the place it breaks. */
+  private checkManifest(doc: DocumentInput, settings: GroundcheckSettings, t0: number): CheckResult {
+    const error = unreadableReason(doc.text) ? undefined : jsonParseError(doc.text);
+    const findings: Finding[] = [];
+    if (error && settings.severity['manifest-unreadable'] !== 'off') {
+      findings.push({
+        code: 'manifest-unreadable',
+        severity: settings.severity['manifest-unreadable'],
+        message: manifestUnreadableMessage('package.json', error.message),
+        range: { start: error.position, end: { line: error.position.line, character: error.position.character + 1 } },
+        data: { packageName: '', subpath: '', suggestions: [] },
+      });
+    }
+    const totalMs = this.deps.clock.now() - t0;
+    return { findings, references: 0, unverified: 0, timings: { extractMs: 0, resolveMs: 0, lookupMs: totalMs, totalMs } };
+  }
+
   /** How to read the exports of a module resolved without the registry: a builtin or an installed package. */
   private localModuleQuery(specifier: string, via: string, file: string, project: ProjectInfo, settings: GroundcheckSettings): ModuleQuery | undefined {
     if (via === 'Node.js builtin') return { kind: 'builtin', specifier, fromFile: file };
@@ -303,6 +322,12 @@ export class Checker {
     const manifest = p.project.manifest;
     if (!manifest || p.project.declaredSpec(p.name) !== undefined) return undefined;
     if (installedDir(this.deps.fs, file, p.name)) return undefined;
+    const broken = [manifest, p.project.workspace?.rootManifest].find((m) => m?.parseError);
+    if (broken?.parseError) {
+      // Whether it is declared is unknown: say that, not "undeclared".
+      const reason = `${path.relative(path.dirname(file), broken.path) || 'package.json'} cannot be parsed (${broken.parseError.message}), so whether it is declared is unknown`;
+      return { ...base, code: 'unverified-package', severity: severities['unverified-package'], message: `'${p.registryName}' exists on the registry, but ${reason}.`, data: { ...data, unverifiedReason: reason } };
+    }
     return {
       ...base,
       code: 'undeclared-dependency',

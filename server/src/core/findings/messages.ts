@@ -71,3 +71,7 @@ export function exportInOtherVersionMessage(ref: ApiReference, table: ExportTabl
   const when = other.addedIn ? `it was added in ${other.addedIn}` : `the last version that exports it is ${other.lastIn}`;
   return `${name} is not exported by ${table.module} ${table.version}, ${which}: ${when}.`;
 }
+
+export function manifestUnreadableMessage(file: string, error: string): string {
+  return `${file} cannot be parsed: ${error}. What it declares is unknown, so imports that depend on it are unverified.`;
+}

@@ -18,7 +18,7 @@ import { declaredProvides, isLocalModule, PythonProjectModel, type PythonProject
 import { loadPipConfig, type PypiConfig } from '../registry/pipConfig';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { missingVersionMessage, pypiMissingImportMessage, pypiMissingRequirementMessage, pypiUndeclaredMessage, unverifiedMessage } from './messages';
+import { manifestUnreadableMessage, missingVersionMessage, pypiMissingImportMessage, pypiMissingRequirementMessage, pypiUndeclaredMessage, unverifiedMessage } from './messages';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pep440 = require('@renovatebot/pep440') as { satisfies(version: string, specifier: string): boolean; validRange(specifier: string): boolean };
 
@@ -93,8 +93,15 @@ export class PythonChecker {
     else {
       const parsed = parsePyproject(text);
       if ('error' in parsed) {
-        this.deps.logger.debug(`${file}: not checked, TOML does not parse yet (${parsed.error})`);
-        return { findings: [], references: 0, unverified: 0 };
+        // Its pins cannot be checked and what it declares is unknown: an error where it breaks, never a silent pass.
+        const severity = settings.severity['manifest-unreadable'];
+        const position = { line: parsed.line, character: parsed.character };
+        const finding: Finding = {
+          code: 'manifest-unreadable', severity, message: manifestUnreadableMessage('pyproject.toml', parsed.error),
+          range: { start: position, end: { line: position.line, character: position.character + 1 } },
+          data: { ecosystem: 'pypi', packageName: '', subpath: '', suggestions: [] },
+        };
+        return { findings: severity === 'off' ? [] : [finding], references: 0, unverified: 1 };
       }
       requirements = parsed.requirements;
     }
@@ -160,7 +167,14 @@ export class PythonChecker {
       if (existing >= 0) {
         const distribution = candidates[existing];
         const declared = candidates.some((c) => project.declared.has(normalizePythonName(c)));
-        if (declared || !project.manifest) continue;
+        if (declared) continue;
+        if (project.unreadableManifest) {
+          // What the project declares is unknown: say that rather than "undeclared".
+          const reason = `${path.basename(project.unreadableManifest.file)} cannot be parsed (${project.unreadableManifest.error}), so whether it is declared is unknown`;
+          findings.push({ code: 'unverified-package', severity: soften(settings.severity['unverified-package']), message: `'${distribution}' exists on the package index, but ${reason}.`, range: imp.range, data: { ...base, unverifiedReason: reason } });
+          continue;
+        }
+        if (!project.manifest) continue;
         const info = infos[existing];
         const python = project.environment?.python;
         const installCommand = {

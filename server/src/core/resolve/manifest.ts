@@ -1,6 +1,8 @@
 /** Reading package.json files: declared dependencies, `imports`, workspaces. */
 import * as path from 'path';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { FileSystem } from '../io';
+import type { Position } from '../model';
 
 export interface Manifest {
   path: string;
@@ -11,6 +13,26 @@ export interface Manifest {
   imports?: Record<string, unknown>;
   /** Workspace globs, from `workspaces` (array or `{ packages }`). */
   workspaces?: string[];
+  /** Set when the file is not valid JSON: what it declares is unknown, so "undeclared" cannot be said. */
+  parseError?: { message: string; position: Position };
+}
+
+/** Where and why a JSON text does not parse (strict JSON, as npm reads package.json). */
+export function jsonParseError(text: string): { message: string; position: Position } | undefined {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const e = errors[0];
+  if (!e) {
+    try {
+      JSON.parse(text);
+      return undefined;
+    } catch (x) {
+      return { message: (x as Error).message, position: { line: 0, character: 0 } };
+    }
+  }
+  const before = text.slice(0, e.offset);
+  const line = before.split('\n').length - 1;
+  return { message: printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), position: { line, character: e.offset - (before.lastIndexOf('\n') + 1) } };
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
@@ -22,8 +44,8 @@ export function readManifest(fs: FileSystem, file: string): Manifest | undefined
   try {
     json = JSON.parse(text);
   } catch {
-    // A package.json mid-edit is not valid JSON; treat it as declaring nothing rather than failing.
-    return { path: file, dir: path.dirname(file), dependencies: new Map() };
+    // Not valid JSON (mid-edit, or broken): it declares nothing we can know of, which is not "declares nothing".
+    return { path: file, dir: path.dirname(file), dependencies: new Map(), parseError: jsonParseError(text) ?? { message: 'not valid JSON', position: { line: 0, character: 0 } } };
   }
   if (!json || typeof json !== 'object') return { path: file, dir: path.dirname(file), dependencies: new Map() };
   const dependencies = new Map<string, string>();

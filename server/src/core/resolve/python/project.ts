@@ -14,6 +14,8 @@ export interface PythonProjectInfo {
   root: string;
   /** Normalised distribution name -> the file that declares it. */
   declared: Map<string, string>;
+  /** The project's pyproject.toml when it does not parse: what it declares is unknown. */
+  unreadableManifest?: { file: string; error: string };
   /** Where a new dependency would be added. */
   manifest?: { file: string; kind: 'requirements' | 'pyproject' };
   environment?: PythonEnvironment;
@@ -68,9 +70,11 @@ export class PythonProjectModel {
     const pyprojectFile = path.join(root, 'pyproject.toml');
     const pyprojectText = fs.readFile(pyprojectFile);
     let pyprojectDeclares = false;
+    let unreadableManifest: PythonProjectInfo['unreadableManifest'];
     if (pyprojectText !== undefined) {
       const parsed = parsePyproject(pyprojectText);
-      if (!('error' in parsed)) {
+      if ('error' in parsed) unreadableManifest = { file: pyprojectFile, error: parsed.error };
+      else {
         // (build requirements included: `import setuptools` in setup.py is declared by them)
         for (const r of parsed.requirements) declared.set(r.normalized, pyprojectFile);
         pyprojectDeclares = /^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\])/m.test(pyprojectText);
@@ -99,7 +103,7 @@ export class PythonProjectModel {
         : fs.exists(path.join(root, 'Pipfile'))
           ? 'pipenv'
           : 'pip';
-    return { root, declared, manifest, environment, installer };
+    return { root, declared, manifest, environment, installer, unreadableManifest };
   }
 }
 
