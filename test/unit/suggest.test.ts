@@ -1,5 +1,8 @@
 import * as assert from 'assert';
-import { PopularIndex } from '../../server/src/core/suggest/popularIndex';
+import * as fs from 'fs';
+import * as zlib from 'zlib';
+import { isTypoOf, PopularIndex } from '../../server/src/core/suggest/popularIndex';
+import { dataFile } from '../../server/src/core/dataFiles';
 import { boundedDistance } from '../../server/src/core/suggest/distance';
 
 describe('suggestions from the bundled index', () => {
@@ -34,5 +37,39 @@ describe('suggestions from the bundled index', () => {
     assert.strictEqual(boundedDistance('lodahs', 'lodash', 3), 1);
     assert.strictEqual(boundedDistance('kitten', 'sitting', 5), 3);
     assert.strictEqual(boundedDistance('abc', 'xyzuvw', 2), 3);
+  });
+});
+
+describe('the squat rule', () => {
+  const index = new PopularIndex();
+
+  it('knows the slips typosquatters register, and not the ways real names differ', () => {
+    const slips: [string, string][] = [['expresss', 'express'], ['loadsh', 'lodash'], ['loadash', 'lodash'], ['reactt-dom', 'react-dom'], ['react_dom', 'react-dom'], ['reactdom', 'react-dom'], ['l0dash', 'lodash'], ['expres', 'express'], ['lodash', 'lodash']];
+    for (const [name, popular] of slips) assert.ok(isTypoOf(name, popular), `${name} ~ ${popular}`);
+    const real: [string, string][] = [['bases', 'base'], ['xdiff', 'diff'], ['uuidv1', 'uuidv7'], ['msbuild', 'esbuild'], ['stash', 'slash'], ['preact', 'react'], ['lodash-es', 'lodash']];
+    for (const [name, popular] of real) assert.ok(!isTypoOf(name, popular), `${name} is not a slip of ${popular}`);
+  });
+
+  it('names the popular package a squat imitates', () => {
+    for (const [name, popular] of [['expresss', 'express'], ['loadsh', 'lodash'], ['loadash', 'lodash'], ['reactt-dom', 'react-dom'], ['Lodash', 'lodash']]) {
+      const squat = index.squatOf(name);
+      assert.strictEqual(squat?.popular, popular, name);
+      assert.ok(squat!.ratio >= 100);
+    }
+  });
+
+  it('flags none of the 1,000 most downloaded packages of the bundled snapshot', () => {
+    const lines = zlib.gunzipSync(fs.readFileSync(dataFile('npm-popular.idx.gz'))).toString('utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const top = lines.map((l) => l.split('\t')).sort((a, b) => Number(b[1]) - Number(a[1])).slice(0, 1000).map(([n]) => n);
+    assert.strictEqual(top.length, 1000);
+    assert.deepStrictEqual(top.filter((n) => index.squatOf(n)), []);
+  });
+
+  it('never suggests a squat', () => {
+    for (const name of ['Lodash', 'lodahs', 'expresss', 'reactt-domm']) {
+      const suggested = index.suggest(name, 10).map((s) => s.name);
+      assert.ok(suggested.length > 0, name);
+      assert.deepStrictEqual(suggested.filter((s) => index.squatOf(s)), [], `${name}: ${suggested.join(', ')}`);
+    }
   });
 });

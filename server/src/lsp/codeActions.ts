@@ -38,7 +38,8 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
     if (diagnostic.source !== 'groundcheck') continue;
     const data = diagnostic.data as DiagnosticData | undefined;
     if (!data || data.version !== ctx.document.version) continue;
-    if (diagnostic.code === 'missing-package') {
+    // A squat gets the name it imitates and nothing that would install it.
+    if (diagnostic.code === 'missing-package' || diagnostic.code === 'suspicious-package') {
       data.suggestions.forEach((suggestion, i) => {
         const edit = replacePackageName(ctx.document, diagnostic, data.packageName, suggestion);
         if (edit) actions.push(fix(`Replace with '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [edit] } }, i === 0));

@@ -19,7 +19,7 @@ import { matchesAny, typesPackageName } from '../resolve/specifier';
 import { loadNpmConfig, refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { manifestUnreadableMessage, missingPackageMessage, undeclaredMessage, unverifiedMessage } from './messages';
+import { manifestUnreadableMessage, missingPackageMessage, squatMessage, undeclaredMessage, unverifiedMessage } from './messages';
 import { ApiChecker } from './apiChecker';
 import type { ExportTables, ModuleQuery } from '../exports/exportTables';
 import { parsePackageSpecifier } from '../resolve/specifier';
@@ -220,16 +220,18 @@ export class Checker {
       const info = results[i];
       if (!info) continue;
       if (info.status === 'unverified') unverified++;
+      // Suggestions and the squat rule read the popularity index: load it off the request path.
+      if (info.status === 'missing' || info.status === 'exists') await this.deps.index.ready();
       // A suggestion search takes milliseconds; between them, let requests and other checks run.
       if (info.status === 'missing') {
-        await this.deps.index.ready();
         await yieldToEventLoop();
         if (token.isCancellationRequested) throw new CancelledError();
       }
       const finding = this.toFinding(pending[i], info, doc.path, settings.severity);
       if (finding && finding.severity !== 'off') findings.push(finding);
       const p = pending[i];
-      if (info.status === 'exists' && tarballWorthy.has(p.ref.specifier) && !queries.has(p.ref.specifier) && !settings.offline) {
+      // A suspected squat's tarball is not fetched: nothing of it is read.
+      if (info.status === 'exists' && finding?.code !== 'suspicious-package' && tarballWorthy.has(p.ref.specifier) && !queries.has(p.ref.specifier) && !settings.offline) {
         const range = p.project.declaredSpec(p.name);
         queries.set(p.ref.specifier, {
           kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
@@ -318,7 +320,13 @@ export class Checker {
     if (info.status === 'unverified') {
       return { ...base, code: 'unverified-package', severity: severities['unverified-package'], message: unverifiedMessage(p.registryName, info), data: { ...data, unverifiedReason: info.reason } };
     }
-    // It exists. Fine if declared, or if a package manager put it somewhere we did not look.
+    // It exists. A near miss of a far more popular name is a warning whether declared or not (declared,
+    // `npm install` would fetch it), with the popular name as the fix and never an install.
+    const squat = this.deps.index.squatOf(p.registryName);
+    if (squat) {
+      return { ...base, code: 'suspicious-package', severity: severities['suspicious-package'], message: squatMessage(p.registryName, squat), data: { ...data, suggestions: [squat.popular] } };
+    }
+    // Fine if declared, or if a package manager put it somewhere we did not look.
     const manifest = p.project.manifest;
     if (!manifest || p.project.declaredSpec(p.name) !== undefined) return undefined;
     if (installedDir(this.deps.fs, file, p.name)) return undefined;

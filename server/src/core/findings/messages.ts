@@ -1,5 +1,6 @@
 /** Finding texts, kept together so the editor, the CLI and the README say the same thing. */
 import type { ApiReference, ExportTable, FindingCode, PackageInfo } from '../model';
+import type { SquatTarget } from '../suggest/popularIndex';
 
 export const DOCS_BASE = 'https://github.com/groundcheck/groundcheck#';
 
@@ -74,4 +75,9 @@ export function exportInOtherVersionMessage(ref: ApiReference, table: ExportTabl
 
 export function manifestUnreadableMessage(file: string, error: string): string {
   return `${file} cannot be parsed: ${error}. What it declares is unknown, so imports that depend on it are unverified.`;
+}
+
+export function squatMessage(name: string, squat: SquatTarget): string {
+  const slip = squat.distance === 0 ? 'differs from it only in case' : `is one slip away from it`;
+  return `'${name}' exists on the npm registry, but looks like a squat of '${squat.popular}': it ${slip}, and '${squat.popular}' has over ${squat.ratio.toLocaleString('en-US')} times its downloads. Names like this are registered to catch typos and made-up imports. Did you mean '${squat.popular}'?`;
 }

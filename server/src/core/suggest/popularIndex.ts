@@ -26,7 +26,27 @@ interface Loaded {
   /** Line numbers ordered by name length, and where each length starts in that order. */
   byLength: Int32Array;
   lengthStart: Int32Array;
+  /** Popularity bucket of each line: round(10 * log10(monthly downloads)). */
+  buckets: Uint8Array;
 }
+
+/** A far more popular package that a name imitates. */
+export interface SquatTarget {
+  popular: string;
+  distance: number;
+  /** How many times more downloads the popular package has (a lower bound when the name is not in the index). */
+  ratio: number;
+}
+
+/** Names shorter than this have too many real neighbours for an edit distance to mean anything. */
+const SQUAT_MIN_LENGTH = 5;
+/** The imitated package has at least 100x the downloads... */
+const SQUAT_RATIO_BUCKETS = 20;
+/** ...and at least 100,000 a month (a name absent from the index has under 1,000, taken as 1,000). */
+const SQUAT_MIN_BUCKET = 50;
+const ABSENT_BUCKET = 30;
+/** A name with a million downloads a month is established, whatever it resembles. */
+const ESTABLISHED_BUCKET = 60;
 
 export interface Suggestion {
   name: string;
@@ -40,6 +60,7 @@ export class PopularIndex implements Snapshot {
   private failed = false;
   private preparing: Promise<void> | undefined;
   private readonly memo = new LRUCache<string, Suggestion[]>({ max: 2_000 });
+  private readonly squats = new LRUCache<string, SquatTarget | false>({ max: 5_000 });
 
   /** `file`: the index to read; by default the npm one shipped in server/data (dist/data when bundled). */
   constructor(private readonly file: string = dataFile('npm-popular.idx.gz')) {}
@@ -104,7 +125,49 @@ export class PopularIndex implements Snapshot {
   }
 
   private bucket(idx: Loaded, line: number): number {
-    return Number(idx.text.slice(idx.nameEnd[line] + 1, idx.lineStart[line + 1] - 1));
+    return idx.buckets[line];
+  }
+
+  /**
+   * The squat rule: a name that is a typing slip (`isTypoOf`) of a package with at least 100x its
+   * downloads and 100,000 a month. Such names are what typosquatters and slopsquatters register;
+   * they are never offered as a fix or an install. Left alone: names under five characters (short
+   * names are dense: `koa`/`kea`), names with a million downloads a month, and a scope's own names
+   * against each other (only the scope's owner can publish there).
+   */
+  squatOf(name: string): SquatTarget | undefined {
+    if (!this.squats.has(name)) this.squats.set(name, this.findSquat(name) ?? false);
+    return this.squats.get(name) || undefined;
+  }
+
+  private findSquat(name: string): SquatTarget | undefined {
+    const idx = this.load();
+    if (!idx) return undefined;
+    const bare = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
+    if (bare.length < SQUAT_MIN_LENGTH) return undefined;
+    const own = this.find(name);
+    const ownBucket = own >= 0 ? idx.buckets[own] : ABSENT_BUCKET;
+    if (ownBucket >= ESTABLISHED_BUCKET) return undefined;
+    const needed = Math.max(SQUAT_MIN_BUCKET, ownBucket + SQUAT_RATIO_BUCKETS);
+    const lower = name.toLowerCase();
+    const max = 2;
+    const mask = charMask(lower);
+    const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
+    let best: { line: number; distance: number } | undefined;
+    for (let len = Math.max(0, lower.length - max); len <= Math.min(MAX_NAME + 1, lower.length + max); len++) {
+      for (let k = idx.lengthStart[len]; k < idx.lengthStart[len + 1]; k++) {
+        const line = idx.byLength[k];
+        if (idx.buckets[line] < needed || line === own) continue;
+        if (popcount(mask ^ idx.masks[line]) > 2 * max) continue;
+        const candidate = this.nameAt(idx, line);
+        if (scope && candidate.startsWith(`${scope}/`)) continue;
+        if (candidate === name || !isTypoOf(lower, candidate.toLowerCase())) continue;
+        const d = boundedDistance(lower, candidate.toLowerCase(), 2);
+        if (!best || idx.buckets[line] > idx.buckets[best.line]) best = { line, distance: d };
+      }
+    }
+    if (!best) return undefined;
+    return { popular: this.nameAt(idx, best.line), distance: best.distance, ratio: Math.round(10 ** ((idx.buckets[best.line] - ownBucket) / 10)) };
   }
 
   /** Monthly downloads on the snapshot's day (approximate), 0 when unknown. */
@@ -166,11 +229,54 @@ export class PopularIndex implements Snapshot {
     if (lower.length >= 16 && ![...scored.values()].some((c) => c.distance <= maxDistance)) scan(maxDistance + 1, 0);
     // A far stem is offered only when nothing close was found.
     const close = [...scored.values()].filter((c) => c.distance <= maxDistance + 1);
-    return (close.length > 0 ? close : [...scored.values()])
-      .sort((a, b) => a.score - b.score || a.distance - b.distance || (a.name < b.name ? -1 : 1))
-      .slice(0, limit)
-      .map(({ name: n, distance }) => ({ name: n, distance }));
+    const ranked = (close.length > 0 ? close : [...scored.values()]).sort((a, b) => a.score - b.score || a.distance - b.distance || (a.name < b.name ? -1 : 1));
+    // A suggestion is something people will install: never a name that is itself a squat.
+    const out: Suggestion[] = [];
+    for (const c of ranked) {
+      if (out.length >= limit) break;
+      if (!this.squatOf(c.name)) out.push({ name: c.name, distance: c.distance });
+    }
+    return out;
   }
+}
+
+const SEPARATORS = /[-_.]/g;
+const HOMOGLYPHS: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '3': 'e', '5': 's' };
+
+/**
+ * Whether `name` is `popular` with one slip of the kind typosquatters register (both lower-cased):
+ * the same letters with other separators (`react_dom`, `reactdom`), a doubled letter (`expresss`),
+ * a letter dropped or added inside the name (`expres`, `loadash`), two neighbours swapped (`loadsh`),
+ * or a look-alike character (`l0dash`). An added or changed letter at either end (`bases`,
+ * `xdiff`, `uuidv1`) and ordinary substitutions (`esbuild`/`msbuild`) are how real names differ.
+ */
+export function isTypoOf(name: string, popular: string): boolean {
+  if (name === popular) return true; // differs only by case
+  const a = name.replace(SEPARATORS, '');
+  const b = popular.replace(SEPARATORS, '');
+  if (a === b) return true; // only the separators differ
+  if (name.length === popular.length + 1) {
+    for (let i = 0; i < name.length; i++) {
+      if (name.slice(0, i) + name.slice(i + 1) !== popular) continue;
+      if (name[i] === name[i - 1] || name[i] === name[i + 1]) return true; // doubled letter
+      if (i > 0 && i < name.length - 1 && !/[-_.]/.test(name[i])) return true; // added inside
+    }
+    return false;
+  }
+  if (name.length === popular.length - 1) {
+    for (let i = 1; i < popular.length - 1; i++) if (popular.slice(0, i) + popular.slice(i + 1) === name && !/[-_.]/.test(popular[i])) return true;
+    return false;
+  }
+  if (name.length !== popular.length) return false;
+  const diff: number[] = [];
+  for (let i = 0; i < name.length && diff.length <= 2; i++) if (name[i] !== popular[i]) diff.push(i);
+  if (diff.length === 2 && diff[1] === diff[0] + 1 && name[diff[0]] === popular[diff[1]] && name[diff[1]] === popular[diff[0]]) return true; // swapped
+  if (diff.length === 1) {
+    const x = HOMOGLYPHS[name[diff[0]]] ?? name[diff[0]];
+    const y = HOMOGLYPHS[popular[diff[0]]] ?? popular[diff[0]];
+    return x === y; // look-alike
+  }
+  return false;
 }
 
 /** `express-rate-limiter-pro` -> `express-rate-limiter`, `express-rate`; `node-fetch-v3` -> `fetch-v3`, `node-fetch`... */
@@ -206,6 +312,7 @@ function parseIndex(raw: string): Generator<void, void, void> & { result?: Loade
     const lineStart = new Int32Array(lines + 1);
     const nameEnd = new Int32Array(lines);
     const masks = new Int32Array(lines);
+    const buckets = new Uint8Array(lines);
     const lengthCount = new Int32Array(MAX_NAME + 2);
     let line = 0;
     let start = 0;
@@ -214,6 +321,7 @@ function parseIndex(raw: string): Generator<void, void, void> & { result?: Loade
       if (c === 9) nameEnd[line] = i;
       else if (c === 10) {
         lineStart[line] = start;
+        buckets[line] = Math.max(0, Math.min(255, Number(text.slice(nameEnd[line] + 1, i))));
         const len = Math.min(MAX_NAME + 1, nameEnd[line] - start);
         lengthCount[len]++;
         let m = 0;
@@ -230,7 +338,7 @@ function parseIndex(raw: string): Generator<void, void, void> & { result?: Loade
     const fill = lengthStart.slice();
     const byLength = new Int32Array(lines);
     for (let l = 0; l < lines; l++) byLength[fill[Math.min(MAX_NAME + 1, nameEnd[l] - lineStart[l])]++] = l;
-    state.result = { date, text, lineStart, nameEnd, masks, byLength, lengthStart };
+    state.result = { date, text, lineStart, nameEnd, masks, byLength, lengthStart, buckets };
   }
   const gen = run();
   // (defineProperty, not Object.assign: assign would copy the getter's value at this moment)

@@ -1,0 +1,48 @@
+/**
+ * Registered near misses of popular names (published to Verdaccio, so they exist): a warning that
+ * names the popular package, whose only fixes are the popular name and Allow — never Install or Add.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { LspClient } from '../support/lspClient';
+import { Verdaccio } from '../support/verdaccio';
+import { copyFixture, isolatedEnv } from '../support/workspace';
+
+describe('squats of popular packages (language server, Verdaccio)', function () {
+  this.timeout(60_000);
+  let registry: Verdaccio;
+  let client: LspClient;
+  let root: string;
+
+  before(async () => {
+    registry = await Verdaccio.start();
+    await Promise.all(['expresss', 'loadsh', 'reactt-dom', 'left-pad'].map((n) => registry.publish(n, '1.0.0')));
+    root = copyFixture('squats');
+    fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
+    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), initializationOptions: { cacheDir: path.join(root, '.cache') } });
+  });
+  after(async () => {
+    await client?.stop();
+    await registry?.stop();
+  });
+
+  it('warns on each squat, declared or not, and offers only the popular name', async () => {
+    const file = path.join(root, 'src', 'app.ts');
+    const uri = client.open(file, fs.readFileSync(file, 'utf8'));
+    const { diagnostics } = await client.waitForVersion(uri, 1);
+    const summary = diagnostics.map((d) => `${d.code} ${d.range.start.line}`).sort();
+    assert.deepStrictEqual(summary, ['suspicious-package 1', 'suspicious-package 2', 'suspicious-package 3', 'undeclared-dependency 4']);
+    const express = diagnostics.find((d) => d.range.start.line === 1)!;
+    assert.match(express.message, /'expresss' exists on the npm registry, but looks like a squat of 'express'/);
+    for (const d of diagnostics.filter((x) => x.code === 'suspicious-package')) {
+      const titles = (await client.codeActions(uri, [d])).map((a) => a.title);
+      assert.ok(!titles.some((t) => /^(Install|Add)/.test(t)), titles.join(' | '));
+      assert.ok(titles.some((t) => /^Replace with '(express|lodash|react-dom)'$/.test(t)), titles.join(' | '));
+    }
+    // A real package that is merely undeclared still gets Install and Add.
+    const real = diagnostics.find((d) => d.code === 'undeclared-dependency')!;
+    const realTitles = (await client.codeActions(uri, [real])).map((a) => a.title);
+    assert.ok(realTitles.some((t) => t.startsWith('Install')) && realTitles.some((t) => t.startsWith('Add')), realTitles.join(' | '));
+  });
+});
