@@ -208,4 +208,6 @@ export interface CheckResult {
   skipped?: string;
   /** Set when checking the document failed (it carries a `check-failed` finding too). */
   failed?: string;
+  /** Package verdicts only: the API checks are still running (see CheckOptions.onPartial). */
+  partial?: boolean;
 }

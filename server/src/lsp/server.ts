@@ -123,20 +123,30 @@ export function startServer(connection: Connection): void {
     sendStatus('checking');
     try {
       const filePath = toPath(uri);
-      const result = await core.checker.check({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token);
+      // Package verdicts are published as soon as they are known; API verdicts follow for the same version.
+      const onPartial = (partial: CheckResult) => {
+        if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
+        void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, partial.findings, version) });
+      };
+      const result = await core.checker.check({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token, { onPartial });
       // Publish only for the version that was checked, and only if it is still the newest.
       if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
       if (result.skipped && result.skipped !== 'disabled') logger.info(`${uri}: ${result.skipped}`);
       results.set(uri, { ...result, version });
       lastCheckMs = result.timings.totalMs;
-      // Where TypeScript reports the same unknown export, its squiggle is the one shown (see README, "No double squiggles").
-      const published = result.findings.filter((f) => !f.data.typescriptReports);
-      await connection.sendDiagnostics({ uri, version, diagnostics: [...published.map((f) => toDiagnostic(f, version)), ...(configDiagnostics.get(uri) ?? [])] });
+      await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, result.findings, version) });
       await publishConfigProblems();
     } catch (e) {
       if (!(e instanceof CancelledError)) logger.error(`checking ${uri} failed: ${(e as Error).stack ?? e}`);
     }
   };
+  /** What is shown for a document: its findings (less those TypeScript already reports) and, for groundcheck.json, its schema problems. */
+  const diagnosticsFor = (uri: string, findings: CheckResult['findings'], version: number): Diagnostic[] => [
+    // Where TypeScript reports the same unknown export, its squiggle is the one shown (see README, "No double squiggles").
+    ...findings.filter((f) => !f.data.typescriptReports).map((f) => toDiagnostic(f, version)),
+    ...(configDiagnostics.get(uri) ?? []),
+  ];
+
   /** Publishes (or clears) the schema problems of every groundcheck.json read so far, on that file. */
   const publishConfigProblems = async () => {
     if (!core) return;
@@ -150,8 +160,7 @@ export function startServer(connection: Connection): void {
       if (next.length > 0) configDiagnostics.set(uri, next);
       else configDiagnostics.delete(uri);
       const own = results.get(uri);
-      const ownDiagnostics = own ? own.findings.filter((f) => !f.data.typescriptReports).map((f) => toDiagnostic(f, own.version)) : [];
-      await connection.sendDiagnostics({ uri, diagnostics: [...ownDiagnostics, ...next] });
+      await connection.sendDiagnostics({ uri, diagnostics: diagnosticsFor(uri, own?.findings ?? [], own?.version ?? 0) });
     }
   };
 

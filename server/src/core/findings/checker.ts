@@ -50,6 +50,25 @@ interface PendingPackage {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Whether a promise is still pending after `ms` (its own failure counts as done: the caller awaits it). */
+function isSlow(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  return Promise.race([promise.then(() => false, () => false), late]).finally(() => clearTimeout(timer));
+}
+
+/** API checks that take longer than this get the package verdicts published before them. */
+export const PARTIAL_AFTER_MS = 150;
+
+export interface CheckOptions {
+  /**
+   * Called with the package verdicts when the API checks that follow are slow (tarballs still
+   * arriving); the returned result then has everything. The editor publishes both.
+   */
+  onPartial?: (result: CheckResult) => void;
+  partialAfterMs?: number;
+}
+
 function isJavaScriptFile(file: string, languageId?: string): boolean {
   if (languageId) return languageId === 'javascript' || languageId === 'javascriptreact';
   return /\.[cm]?jsx?$/.test(file);
@@ -153,10 +172,10 @@ export class Checker {
    * nested parentheses, a bug of ours) becomes a `check-failed` finding on this document alone, so
    * the editor and the CLI go on with every other file.
    */
-  async check(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
+  async check(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken, options: CheckOptions = {}): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
     try {
-      return await this.checkUnguarded(doc, baseSettings, token);
+      return await this.checkUnguarded(doc, baseSettings, token, options);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       // The finding says why; the stack is for whoever debugs it.
@@ -167,7 +186,7 @@ export class Checker {
     }
   }
 
-  private async checkUnguarded(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
+  private async checkUnguarded(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken, options: CheckOptions): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
     const settings = mergeSettings(baseSettings, this.projectConfigFor(doc.path));
     const empty = (skipped?: string): CheckResult => ({
@@ -241,10 +260,20 @@ export class Checker {
     }
     let apis: CheckResult['apis'];
     if (this.apis && queries.size > 0) {
-      const outcome = await this.apis.check(
+      const checking = this.apis.check(
         { apis: extracted.apis, queries, typeChecked: extracted.typeChecked, javascript: isJavaScriptFile(doc.path, doc.languageId), severity: settings.severity },
         token,
       );
+      // API checks may wait for tarballs (seconds on a cold cache). Package verdicts are known now:
+      // if the API checks are slow, hand those over first, so a made-up package is underlined at once.
+      if (options.onPartial) {
+        const slow = await isSlow(checking, options.partialAfterMs ?? PARTIAL_AFTER_MS);
+        if (slow && !token.isCancellationRequested) {
+          const now = this.deps.clock.now();
+          options.onPartial({ findings: [...findings], references: extracted.references.length, unverified, partial: true, timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: now - t2, totalMs: now - t0 } });
+        }
+      }
+      const outcome = await checking;
       findings.push(...outcome.findings);
       apis = outcome.checked;
     }
