@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
       const uri = client.open(file, text, file.endsWith('x') ? 'typescriptreact' : 'typescript');
-      const { diagnostics } = await client.waitForVersion(uri, 1, 30_000);
+      const { diagnostics } = await client.settled(uri, 1, 30_000);
       for (const d of diagnostics.sort((a: Diagnostic, b: Diagnostic) => a.range.start.line - b.range.start.line)) {
         findings++;
         const where = `${path.relative(root, file)}:${d.range.start.line + 1}:${d.range.start.character + 1}`;

@@ -34,6 +34,8 @@ export interface Published {
   version?: number;
   diagnostics: Diagnostic[];
   at: number;
+  /** How many status notifications had arrived before this publication. */
+  statusesBefore: number;
 }
 
 export interface StartOptions {
@@ -80,7 +82,7 @@ export class LspClient {
       client.statusWaiters = client.statusWaiters.filter((w) => (w.test(p) ? (w.resolve(p), false) : true));
     });
     connection.onNotification('textDocument/publishDiagnostics', (p: Omit<Published, 'at'>) => {
-      const entry = { ...p, at: performance.now() };
+      const entry = { ...p, at: performance.now(), statusesBefore: client.statuses.length };
       client.published.push(entry);
       client.waiters = client.waiters.filter((w) => (w.test(entry) ? (w.resolve(entry), false) : true));
     });
@@ -122,13 +124,24 @@ export class LspClient {
   }
 
   /** Resolves with the first status notification (already received or future) that passes `test`. */
-  waitForStatus<T>(test: (s: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    const past = this.statuses.find((s) => test(s as T));
+  waitForStatus<T>(test: (s: T) => boolean, timeoutMs = 15_000, includePast = true): Promise<T> {
+    const past = includePast ? this.statuses.find((s) => test(s as T)) : undefined;
     if (past) return Promise.resolve(past as T);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching status within ${timeoutMs} ms`)), timeoutMs);
       this.statusWaiters.push({ test: (s) => test(s as T), resolve: (s) => (clearTimeout(timer), resolve(s as T)) });
     });
+  }
+
+  /**
+   * The final publication for a version: the server may publish package verdicts first and API
+   * verdicts after (see CheckOptions.onPartial); both are done when it next reports itself idle.
+   */
+  async settled(uri: string, version: number, timeoutMs = 30_000): Promise<Published> {
+    const first = await this.waitForVersion(uri, version, timeoutMs);
+    const idleAfter = (s: unknown) => (s as { state?: string }).state === 'idle' && this.statuses.indexOf(s) >= first.statusesBefore;
+    await this.waitForStatus(idleAfter, timeoutMs);
+    return [...this.published].reverse().find((p) => p.uri === uri && p.version === version)!;
   }
 
   waitForVersion(uri: string, version: number, timeoutMs?: number): Promise<Published> {

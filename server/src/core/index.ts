@@ -54,7 +54,7 @@ export function createCore(o: CoreOptions): Core {
     logger: o.logger,
     cacheDir: o.cacheDir,
     bundledNodeTypes: bundledNodeTypes(),
-    tarballs: new TarballStore({ dir: path.join(o.cacheDir ?? path.join(os.tmpdir(), 'groundcheck'), 'types'), timeoutMs: o.timeoutMs ?? 5000, httpCacheDir, signal: o.deadline }),
+    tarballs: new TarballStore({ dir: path.join(o.cacheDir ?? path.join(os.tmpdir(), 'groundcheck'), 'types'), timeoutMs: o.timeoutMs ?? 5000, httpCacheDir, signal: o.deadline, packuments: npmClient }),
   });
   const lookup = new PackageLookup({
     client: npmClient,

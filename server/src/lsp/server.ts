@@ -124,8 +124,9 @@ export function startServer(connection: Connection): void {
     try {
       const filePath = toPath(uri);
       // Package verdicts are published as soon as they are known; API verdicts follow for the same version.
+      // An early publication with nothing to show would only make squiggles blink: it is skipped.
       const onPartial = (partial: CheckResult) => {
-        if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
+        if (token.isCancellationRequested || documents.get(uri)?.version !== version || partial.findings.length === 0) return;
         void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, partial.findings, version) });
       };
       const result = await core.checker.check({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token, { onPartial });

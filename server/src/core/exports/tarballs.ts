@@ -8,7 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as Pacote from 'pacote';
 import { refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
-import { DEADLINE } from '../registry/npmRegistry';
+import { DEADLINE, type ReducedPackument } from '../registry/npmRegistry';
+import { LRUCache } from 'lru-cache';
+import * as semver from 'semver';
 import type { PackageFiles } from './entryExports';
 
 export interface TarballOptions {
@@ -20,6 +22,8 @@ export interface TarballOptions {
   fetchOptions?: Record<string, unknown>;
   /** Aborted when the run's overall deadline passes: no tarball is asked for after it. */
   signal?: AbortSignal;
+  /** Registry documents, streamed and reduced (the same client the lookups use). */
+  packuments: { packument(name: string, config: NpmConfig, o?: { offline?: boolean }): Promise<ReducedPackument> };
 }
 
 /** A tarball larger than this is not read (it would be for its types only). */
@@ -43,6 +47,7 @@ export interface FetchedPackage {
 
 export class TarballStore {
   private readonly inFlight = new Map<string, Promise<FetchedPackage>>();
+  private readonly packuments = new LRUCache<string, Promise<ReducedPackument>>({ max: 32 });
 
   constructor(private readonly options: TarballOptions) {}
 
@@ -61,27 +66,42 @@ export class TarballStore {
     } as Pacote.Options;
   }
 
-  /** The version a range (`^4`, `latest`) of a package resolves to; throws E404/ETARGET as pacote does. */
-  async resolveVersion(name: string, range: string, config: NpmConfig): Promise<string> {
-    const spec = `${name}@${range}`;
-    const pacote = require('pacote') as typeof Pacote;
-    try {
-      const manifest = await withTimeout(pacote.manifest(spec, this.pacoteOptions(config, name)), this.options.timeoutMs);
-      return manifest.version;
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === 'E404' || code === 'ETARGET' || code === 'EPRIVATE' || code === 'EDEADLINE') throw e;
-      // The registry is unreachable: the packument pacote cached earlier still names the version.
-      const manifest = await pacote.manifest(spec, { ...this.pacoteOptions(config, name), offline: true } as Pacote.Options);
-      return manifest.version;
+  /** The reduced packument of a name, shared by the version questions of one check (a few at a time). */
+  private packumentOf(name: string, config: NpmConfig): Promise<ReducedPackument> {
+    this.pacoteOptions(config, name); // the private-scope and deadline guards, before any request
+    const key = `${name}\0${config.options.registry}\0${config.options[`${name.split('/')[0]}:registry`] ?? ''}`;
+    let pending = this.packuments.get(key);
+    if (!pending) {
+      pending = this.options.packuments.packument(name, config).catch(async (e: { code?: string; statusCode?: number }) => {
+        this.packuments.delete(key);
+        if (e.code === 'E404' || e.statusCode === 404 || e.code === 'EPRIVATE' || e.code === 'EDEADLINE') throw e;
+        // The registry is unreachable: the document fetched earlier is still in the HTTP cache.
+        return this.options.packuments.packument(name, config, { offline: true });
+      });
+      this.packuments.set(key, pending);
     }
+    return pending;
+  }
+
+  /**
+   * The version a range (`^4`, `latest`) resolves to, as npm picks it: a dist-tag by name; for a
+   * range, `latest` when it satisfies it, else the highest release that does. Throws E404 or ETARGET.
+   */
+  async resolveVersion(name: string, range: string, config: NpmConfig): Promise<string> {
+    const p = await this.packumentOf(name, config);
+    const tagged = p['dist-tags']?.[range];
+    if (tagged) return tagged;
+    const latest = p['dist-tags']?.latest;
+    if (latest && semver.satisfies(latest, range)) return latest;
+    const version = semver.maxSatisfying(p.versions, range) ?? semver.maxSatisfying(p.versions, range, { includePrerelease: true });
+    if (!version) throw Object.assign(new Error(`no version of ${name} satisfies ${range}`), { code: 'ETARGET' });
+    return version;
   }
 
   /** Published versions of a package (from the packument), newest last is not guaranteed. */
   async versions(name: string, config: NpmConfig): Promise<{ versions: string[]; latest?: string }> {
-    const pacote = require('pacote') as typeof Pacote;
-    const packument = await withTimeout(pacote.packument(name, this.pacoteOptions(config, name)), this.options.timeoutMs);
-    return { versions: Object.keys(packument.versions ?? {}), latest: packument['dist-tags']?.latest };
+    const p = await this.packumentOf(name, config);
+    return { versions: p.versions, latest: p['dist-tags']?.latest };
   }
 
   /** `name@version`, exact. Declarations come from the cache folder when it is already there. */
@@ -102,7 +122,10 @@ export class TarballStore {
     const complete = path.join(root, '.complete');
     if (!fs.existsSync(complete)) {
       const pacote = require('pacote') as typeof Pacote;
-      const tarball = await withTimeout(pacote.tarball(`${name}@${version}`, this.pacoteOptions(config, name)), this.options.timeoutMs * 4);
+      // Where the tarball is comes from the streamed document, so pacote need not fetch it again whole.
+      const dist = (await this.packumentOf(name, config).catch(() => undefined))?.dist.get(version);
+      const options = { ...this.pacoteOptions(config, name), ...(dist ? { resolved: dist.tarball, integrity: dist.integrity } : {}) } as Pacote.Options;
+      const tarball = await withTimeout(pacote.tarball(`${name}@${version}`, options), this.options.timeoutMs * 4);
       if (tarball.length > MAX_TARBALL_BYTES) throw new Error(`tarball of ${name}@${version} is ${tarball.length} bytes; not read`);
       const entries = await readTarball(tarball, (p) => isDeclaration(p) || p === 'package.json' || isScript(p));
       fs.rmSync(root, { recursive: true, force: true });

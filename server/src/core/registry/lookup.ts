@@ -149,22 +149,26 @@ export class PackageLookup<C = NpmConfig> {
     const running = this.inFlight.get(key);
     if (running) return running;
     const registry = this.endpoint(config, name).url;
-    const cooling = this.cooldowns.get(registry);
-    if (cooling && this.o.clock.now() < cooling.until) {
-      const wait = Math.ceil((cooling.until - this.o.clock.now()) / 1000);
-      const reason = `${cooling.reason}; not asking again for ${wait} s`;
-      return Promise.resolve(this.fromSnapshot(name, config, reason) ?? { name, status: 'unverified', registry, reason, registryFault: true, source: 'registry', checkedAt: this.o.clock.now() });
-    }
+    const cooled = this.cooldownAnswer(name, config, registry);
+    if (cooled) return Promise.resolve(cooled);
     const request = this.semaphore
-      .run(() => {
+      .run((): Promise<{ cooled: PackageInfo } | { info: PackageInfo }> => {
+        // Queued behind a registry that has since failed: do not wait on it again, name after name.
+        const cooled = this.cooldownAnswer(name, config, registry);
+        if (cooled) return Promise.resolve({ cooled });
         this.stats.network++;
-        return this.o.client.fetch(name, config);
+        return this.o.client.fetch(name, config).then((info) => {
+          // Recorded before the slot is released, so the requests queued behind this one see it.
+          if (info.status === 'unverified' && info.registryFault !== false) this.coolDown(registry, info);
+          return { info };
+        });
       })
-      .then((info) => {
+      .then((outcome) => {
+        if ('cooled' in outcome) return outcome.cooled;
+        const info = outcome.info;
         if (info.status === 'unverified') {
           this.stats.failures++;
           this.o.logger.warn(`registry lookup of ${name} at ${info.registry} failed: ${info.reason}`);
-          if (info.registryFault !== false) this.coolDown(registry, info);
           const fallback = this.fromSnapshot(name, config, info.reason ?? 'registry unavailable');
           const answer = fallback ?? info;
           if (info.registryFault === false) this.failures.set(key, answer);
@@ -179,6 +183,15 @@ export class PackageLookup<C = NpmConfig> {
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, request);
     return request;
+  }
+
+  /** The answer while a registry is being backed off from: the snapshot's word, else unverified. */
+  private cooldownAnswer(name: string, config: C, registry: string): PackageInfo | undefined {
+    const cooling = this.cooldowns.get(registry);
+    if (!cooling || this.o.clock.now() >= cooling.until) return undefined;
+    const wait = Math.ceil((cooling.until - this.o.clock.now()) / 1000);
+    const reason = `${cooling.reason}; not asking again for ${wait} s`;
+    return this.fromSnapshot(name, config, reason) ?? { name, status: 'unverified', registry, reason, registryFault: true, source: 'registry', checkedAt: this.o.clock.now() };
   }
 
   /** Backs off from a failing registry: Retry-After when it gave one, else doubling waits. */

@@ -45,6 +45,8 @@ export interface ReducedPackument {
   time?: Record<string, string>;
   /** Per version: whether it runs install scripts (corgi `hasInstallScript`, or the full document's scripts). */
   installScripts: Set<string>;
+  /** Per version: where its tarball is and its integrity, so a tarball is fetched without the document again. */
+  dist: Map<string, { tarball: string; integrity?: string }>;
 }
 
 export class NpmRegistryClient implements RegistryClient {
@@ -61,9 +63,36 @@ export class NpmRegistryClient implements RegistryClient {
   async fetch(name: string, config: NpmConfig): Promise<PackageInfo> {
     const registry = registryFor(config, name).url;
     const base = { name, registry, source: 'registry' as const, checkedAt: this.options.clock.now() };
+    try {
+      return interpretPackument(await this.packument(name, config), base);
+    } catch (e) {
+      const err = e as { code?: string; statusCode?: number; message?: string; headers?: Record<string, string | string[]>; reason?: string };
+      if (err.code === 'EPRIVATE' || err.code === 'EDEADLINE') return { ...base, status: 'unverified', reason: err.message, registryFault: false };
+      const status = err.statusCode ?? (err.code === 'E404' ? 404 : undefined);
+      // Without the credentials the project's .npmrc holds, a private registry may answer 404 for
+      // what exists: that is "could not ask", never "does not exist".
+      if (status !== undefined && [401, 403, 404].includes(status) && credentialsWithheld(config, registry)) {
+        return { ...base, status: 'unverified', reason: `HTTP ${status}: ${WITHHELD}`, registryFault: false, credentialsWithheld: true };
+      }
+      if (status === 404) return { ...base, status: 'missing' };
+      if (err.code === 'ESTALLED') return { ...base, status: 'unverified', reason: err.message, registryFault: true };
+      const reason = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.message ?? 'unknown error');
+      // 401/403 concern this name (a private package without auth); anything else, the registry.
+      const registryFault = !(err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 408 && err.statusCode !== 429);
+      return { ...base, status: 'unverified', reason, registryFault, retryAfterMs: retryAfter(err.headers, this.options.clock.now()) };
+    }
+  }
+
+  /**
+   * The reduced packument of a name, streamed. Throws npm-registry-fetch's errors (E404, HTTP
+   * status codes), EPRIVATE for a name the private-scope policy keeps from this registry, EDEADLINE
+   * past the run's deadline and ESTALLED for a connection that stopped sending.
+   */
+  async packument(name: string, config: NpmConfig, o: { offline?: boolean } = {}): Promise<ReducedPackument> {
+    const registry = registryFor(config, name).url;
     const refused = refusedByPrivateScope(config, name);
-    if (refused) return { ...base, status: 'unverified', reason: refused, registryFault: false };
-    if (this.options.signal?.aborted) return { ...base, status: 'unverified', reason: DEADLINE, registryFault: false };
+    if (refused) throw Object.assign(new Error(refused), { code: 'EPRIVATE' });
+    if (this.options.signal?.aborted) throw Object.assign(new Error(DEADLINE), { code: 'EDEADLINE' });
     const stall = new StallTimer(this.options.timeoutMs, this.options.signal);
     try {
       const fetch = require('npm-registry-fetch') as (uri: string, opts: object) => Promise<{ body: Readable }>;
@@ -72,7 +101,7 @@ export class NpmRegistryClient implements RegistryClient {
         ...config.options,
         spec: name,
         headers: { accept: CORGI },
-        preferOnline: true,
+        ...(o.offline ? { offline: true } : { preferOnline: true }),
         // npm-registry-fetch's timeout covers the wait for headers; the body has the stall timer.
         timeout: this.options.timeoutMs,
         fetchRetries: 1,
@@ -82,23 +111,12 @@ export class NpmRegistryClient implements RegistryClient {
         signal: stall.signal,
         ...this.options.fetchOptions,
       });
-      const reduced = await reducePackument(res.body, stall);
-      return interpretPackument(reduced, base);
+      return await reducePackument(res.body, stall);
     } catch (e) {
-      const err = e as { code?: string; statusCode?: number; message?: string; headers?: Record<string, string | string[]> };
-      const status = err.statusCode ?? (err.code === 'E404' ? 404 : undefined);
-      // Without the credentials the project's .npmrc holds, a private registry may answer 404 for
-      // what exists: that is "could not ask", never "does not exist".
-      if (status !== undefined && [401, 403, 404].includes(status) && credentialsWithheld(config, registry)) {
-        return { ...base, status: 'unverified', reason: `HTTP ${status}: ${WITHHELD}`, registryFault: false, credentialsWithheld: true };
-      }
-      if (status === 404) return { ...base, status: 'missing' };
-      if (stall.deadlinePassed) return { ...base, status: 'unverified', reason: DEADLINE, registryFault: false };
-      if (stall.stalled || err.code === 'EIDLETIMEOUT') return { ...base, status: 'unverified', reason: `no data for ${this.options.timeoutMs} ms`, registryFault: true };
-      const reason = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.message ?? 'unknown error');
-      // 401/403 concern this name (a private package without auth); anything else, the registry.
-      const registryFault = !(err.statusCode && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 408 && err.statusCode !== 429);
-      return { ...base, status: 'unverified', reason, registryFault, retryAfterMs: retryAfter(err.headers, this.options.clock.now()) };
+      const err = e as { code?: string };
+      if (stall.deadlinePassed) throw Object.assign(new Error(DEADLINE), { code: 'EDEADLINE' });
+      if (stall.stalled || err.code === 'EIDLETIMEOUT') throw Object.assign(new Error(`no data for ${this.options.timeoutMs} ms`), { code: 'ESTALLED' });
+      throw e;
     } finally {
       stall.dispose();
     }
@@ -147,7 +165,7 @@ class StallTimer {
 /** Parses a packument as it streams, keeping only what `ReducedPackument` holds. */
 export async function reducePackument(body: Readable, stall?: { touch(): void; signal: AbortSignal }): Promise<ReducedPackument> {
   const { JSONParser } = require('@streamparser/json') as typeof import('@streamparser/json');
-  const out: ReducedPackument = { versions: [], installScripts: new Set() };
+  const out: ReducedPackument = { versions: [], installScripts: new Set(), dist: new Map() };
   const parser = new JSONParser({ paths: ['$.name', '$.dist-tags', '$.time', '$.versions.*'], keepStack: false });
   let malformed: Error | undefined;
   parser.onValue = ({ value, key, stack }) => {
@@ -160,6 +178,8 @@ export async function reducePackument(body: Readable, stall?: { touch(): void; s
       const v = isRecord(value) ? value : {};
       const scripts = isRecord(v.scripts) ? v.scripts : {};
       if (v.hasInstallScript === true || 'preinstall' in scripts || 'install' in scripts || 'postinstall' in scripts) out.installScripts.add(key);
+      const dist = isRecord(v.dist) ? v.dist : {};
+      if (typeof dist.tarball === 'string') out.dist.set(key, { tarball: dist.tarball, integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined });
     }
   };
   parser.onError = (e) => (malformed = e);
