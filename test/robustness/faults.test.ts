@@ -99,6 +99,20 @@ describe('registry faults', function () {
     }
   });
 
+  it('a registry that never answers is asked once per free slot, not once per name: the queued names are unverified at once', async () => {
+    const server = await FaultyRegistry.start(() => 'stall');
+    try {
+      const client = new NpmRegistryClient({ timeoutMs: 500, clock: new FakeClock(), httpCacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gc-http-')) });
+      const lookup = new PackageLookup({ client, clock: new FakeClock(), logger: silentLogger, concurrency: 4 });
+      const config = configFor(server.url);
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => lookup.lookup(`stalled-${i}`, config)));
+      assert.ok(answers.every((a) => a.status === 'unverified'), JSON.stringify(answers.map((a) => a.status)));
+      assert.strictEqual(new Set(server.requests).size, 4, `asked: ${server.requests.length}`);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     const now = Date.parse('2026-11-23T00:00:00Z');
     assert.strictEqual(retryAfter({ 'retry-after': ['30'] }, now), 30_000);
