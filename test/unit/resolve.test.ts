@@ -118,3 +118,32 @@ describe('names and specifiers', () => {
     assert.deepStrictEqual(aliasesFromConfigText('.babelrc', babel), ['~components']);
   });
 });
+
+describe('local resolution: shapes seen in real repositories', () => {
+  it('type-only and TypeScript imports of a name whose @types package is declared are local', () => {
+    assert.deepStrictEqual(resolveFile('real-shapes/packages/remark/src/headings.ts'), { hast: 'local', estree: 'local', 'unist-util-visit': 'package:unist-util-visit' });
+  });
+
+  it('a package nested in another resolves the enclosing package’s dependencies', () => {
+    const file = path.join(FIXTURES, 'real-shapes/packages/server/test/server.test.ts');
+    const project = new ProjectModel(nodeFileSystem).forFile(file);
+    assert.strictEqual(project.manifest?.name, '@shapes/server-tests');
+    assert.strictEqual(project.declaredSpec('vscode-languageserver'), '^9.0.1');
+    assert.strictEqual(project.declaredSpec('typescript'), '^5.6.0', 'and the workspace root’s');
+    assert.strictEqual(project.declaredSpec('left-pad'), undefined);
+  });
+
+  it('vscode in an extension (engines.vscode); react under Preact’s compat preset; @vite/ from Vite', () => {
+    assert.deepStrictEqual(resolveFile('real-shapes/packages/editor-ext/src/extension.ts'), { vscode: 'local' });
+    assert.deepStrictEqual(resolveFile('real-shapes/packages/preact-site/src/Counter.jsx'), {
+      react: 'local',
+      'react-dom': 'local',
+      '@vite/env': 'local',
+      'preact-hooks-ultra-zz': 'package:preact-hooks-ultra-zz',
+    });
+  });
+
+  it('vscode outside an extension is still a package to look up', () => {
+    assert.deepStrictEqual(resolveFile('real-shapes/packages/server/src/index.ts'), { vscode: 'package:vscode' });
+  });
+});

@@ -2,6 +2,7 @@
  * `groundcheck check`: the same core as the language server, for CI gates. This module only
  * collects files, runs the checker and translates findings into the chosen format.
  */
+import { setMaxListeners } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCore, defaultCacheDir } from '../core';
@@ -100,6 +101,8 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   // The checked project's own configuration supplies credentials only when the user says so.
   const trusted = o.trustProjectConfig || io.env.GROUNDCHECK_TRUST_PROJECT === '1';
   const deadline = AbortSignal.timeout(o.deadlineSeconds * 1000);
+  // Every request in flight listens for the deadline: many at once is expected, not a leak.
+  setMaxListeners(0, deadline);
   const core = createCore({ logger, env, trusted, deadline, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
   const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } });
 

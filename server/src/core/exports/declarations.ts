@@ -6,7 +6,7 @@
  * the table says it is incomplete rather than guessing.
  */
 import * as path from 'path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { ancestors, type FileSystem } from '../io';
 import type { ExportTable } from '../model';
 

@@ -9,7 +9,7 @@
  * marks the table incomplete, and an incomplete table never produces a finding.
  */
 import * as path from 'path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { ExportTable } from '../model';
 
 /** Files of one package, relative to its root (`index.js`, `lib/a.js`). */

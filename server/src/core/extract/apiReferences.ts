@@ -7,7 +7,7 @@
  * name is declared again anywhere in the file, or assigned to, is skipped: a missed member is
  * better than a member of the wrong object reported as made up.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { ApiReference, ApiUse, Range } from '../model';
 
 interface Binding {

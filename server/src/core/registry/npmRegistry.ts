@@ -125,6 +125,9 @@ export class NpmRegistryClient implements RegistryClient {
 
 export const DEADLINE = "the run's deadline passed before the registry answered";
 
+/** How late a stall timer may fire before the lateness is blamed on this process rather than the network. */
+const LATE_TIMER_MS = 1000;
+
 /**
  * Aborts a request that receives nothing for `ms`; every chunk that arrives restarts the wait.
  * Also aborts, for good, when the run's deadline signal fires.
@@ -134,6 +137,7 @@ class StallTimer {
   private timer: NodeJS.Timeout | undefined;
   stalled = false;
   deadlinePassed = false;
+  private rearmed = false;
   private readonly onDeadline = () => {
     this.deadlinePassed = true;
     this.controller.abort(new Error(DEADLINE));
@@ -150,10 +154,20 @@ class StallTimer {
 
   touch(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    const due = Date.now() + this.ms;
+    const fire = () => {
+      // A timer that fires late means this process was busy (parsing thousands of files), not that
+      // the connection went quiet: bytes may be waiting unread. Wait once more before giving up.
+      if (Date.now() - due > LATE_TIMER_MS && !this.rearmed) {
+        this.rearmed = true;
+        this.timer = setTimeout(fire, this.ms);
+        return;
+      }
       this.stalled = true;
       this.controller.abort(Object.assign(new Error(`no data for ${this.ms} ms`), { code: 'ETIMEDOUT' }));
-    }, this.ms);
+    };
+    this.rearmed = false;
+    this.timer = setTimeout(fire, this.ms);
   }
 
   dispose(): void {

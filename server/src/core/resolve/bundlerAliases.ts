@@ -4,7 +4,7 @@
  * property named `alias` holding an object (`{ '@ui': ... }`) or an array of `{ find: '...' }`.
  */
 import * as path from 'path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { FileSystem } from '../io';
 
 const CONFIG_FILES = [

@@ -21,6 +21,10 @@ export const FRAMEWORK_MODULES: FrameworkModules[] = [
   { framework: 'SvelteKit', detectedBy: ['@sveltejs/kit'], prefixes: ['$app/', '$env/', '$lib', '$service-worker'] },
   { framework: 'Nuxt', detectedBy: ['nuxt'], prefixes: ['#app', '#imports', '#build', '#components'] },
   { framework: 'Expo Router', detectedBy: ['expo-router'], prefixes: ['expo-router/'] },
+  // Vite's dev server serves these itself (`import '/@vite/client'`, `@vite/env`).
+  { framework: 'Vite', detectedBy: ['vite'], prefixes: ['@vite/'] },
+  // Preact's compat layer stands in for React: its presets alias `react` and `react-dom` to `preact/compat`.
+  { framework: 'Preact (compat)', detectedBy: ['@preact/preset-vite', '@astrojs/preact', '@preact/compat'], prefixes: ['react/', 'react-dom/'] },
 ];
 
 export function frameworkPrefixes(declared: (name: string) => boolean): { framework: string; prefix: string }[] {

@@ -13,6 +13,8 @@ export interface Manifest {
   imports?: Record<string, unknown>;
   /** Workspace globs, from `workspaces` (array or `{ packages }`). */
   workspaces?: string[];
+  /** `engines`: `vscode` there means the host provides the `vscode` module. */
+  engines?: Record<string, string>;
   /** Set when the file is not valid JSON: what it declares is unknown, so "undeclared" cannot be said. */
   parseError?: { message: string; position: Position };
 }
@@ -67,6 +69,7 @@ export function readManifest(fs: FileSystem, file: string): Manifest | undefined
     name: typeof json.name === 'string' ? json.name : undefined,
     dependencies,
     imports: json.imports && typeof json.imports === 'object' ? (json.imports as Record<string, unknown>) : undefined,
+    engines: json.engines && typeof json.engines === 'object' ? (json.engines as Record<string, string>) : undefined,
     workspaces,
   };
 }

@@ -40,6 +40,15 @@ export class ProjectModel {
   private readonly byDir = new Map<string, ProjectInfo>();
   private readonly manifests = new Map<string, Manifest | undefined>();
   private readonly ambient = new Map<string, string[]>();
+  /** Per folder: the workspace rooted there, or null (see findWorkspace). */
+  private readonly workspaceRoots = new Map<string, Workspace | null>();
+  /** Per root: what is read once for every folder under it (aliases, tsconfig paths, package manager). */
+  private readonly perRoot = new Map<string, unknown>();
+
+  private once<T>(key: string, read: () => T): T {
+    if (!this.perRoot.has(key)) this.perRoot.set(key, read());
+    return this.perRoot.get(key) as T;
+  }
 
   constructor(private readonly fs: FileSystem) {}
 
@@ -48,6 +57,8 @@ export class ProjectModel {
     this.byDir.clear();
     this.manifests.clear();
     this.ambient.clear();
+    this.workspaceRoots.clear();
+    this.perRoot.clear();
   }
 
   forFile(file: string): ProjectInfo {
@@ -58,6 +69,24 @@ export class ProjectModel {
       this.byDir.set(dir, info);
     }
     return info;
+  }
+
+  /** The package.json files above a package's own, up to the workspace root or the repository root. */
+  private enclosingManifests(packageDir: string, workspaceRoot: string | undefined): Manifest[] {
+    const out: Manifest[] = [];
+    let dir = path.dirname(packageDir);
+    for (let depth = 0; depth < 12 && dir !== packageDir; depth++) {
+      if (workspaceRoot && !(dir + path.sep).startsWith(workspaceRoot + path.sep)) break;
+      const m = this.nearestManifest(dir);
+      if (!m) break;
+      out.push(m);
+      if (m.dir === workspaceRoot || this.fs.exists(path.join(m.dir, '.git'))) break;
+      const next = path.dirname(m.dir);
+      if (next === m.dir) break;
+      packageDir = m.dir;
+      dir = next;
+    }
+    return out;
   }
 
   private nearestManifest(fromDir: string): Manifest | undefined {
@@ -76,11 +105,20 @@ export class ProjectModel {
   private compute(dir: string): ProjectInfo {
     const fs = this.fs;
     const manifest = this.nearestManifest(dir);
-    const workspace = findWorkspace(fs, manifest?.dir ?? dir);
+    const workspace = findWorkspace(fs, manifest?.dir ?? dir, this.workspaceRoots);
     const configDir = findConfigDir(fs, dir);
-    const compilerPaths = configDir ? readCompilerPaths(fs, configDir) : { mappings: [], baseUrls: [], configs: [] };
+    const compilerPaths = configDir ? this.once(`paths\0${configDir}`, () => readCompilerPaths(fs, configDir)) : { mappings: [], baseUrls: [], configs: [] };
     const roots = unique([manifest?.dir, workspace?.root, configDir].filter((d): d is string => !!d));
-    const declaredSpec = (name: string) => manifest?.dependencies.get(name) ?? workspace?.rootManifest?.dependencies.get(name);
+    // Node resolves a package from node_modules in every folder above the file, so a dependency of an
+    // enclosing package (up to the workspace or repository root) is available to a nested one.
+    const enclosing = manifest ? this.enclosingManifests(manifest.dir, workspace?.root) : [];
+    const declaredSpec = (name: string) => {
+      for (const m of [manifest, ...enclosing, workspace?.rootManifest]) {
+        const spec = m?.dependencies.get(name);
+        if (spec !== undefined) return spec;
+      }
+      return undefined;
+    };
     const top = workspace?.root ?? manifest?.dir ?? dir;
     let ambientModules = this.ambient.get(top);
     if (!ambientModules) {
@@ -91,11 +129,11 @@ export class ProjectModel {
       manifest,
       workspace,
       compilerPaths,
-      bundlerAliases: roots.flatMap((r) => readBundlerAliases(fs, r)),
+      bundlerAliases: roots.flatMap((r) => this.once(`aliases\0${r}`, () => readBundlerAliases(fs, r))),
       frameworkPrefixes: frameworkPrefixes((n) => declaredSpec(n) !== undefined),
       ambientModules,
-      pnp: roots.some((r) => fs.exists(path.join(r, '.pnp.cjs')) || fs.exists(path.join(r, '.pnp.js'))),
-      packageManager: detectPackageManager(fs, manifest?.dir ?? dir),
+      pnp: roots.some((r) => this.once(`pnp\0${r}`, () => fs.exists(path.join(r, '.pnp.cjs')) || fs.exists(path.join(r, '.pnp.js')))),
+      packageManager: this.once(`pm\0${manifest?.dir ?? dir}`, () => detectPackageManager(fs, manifest?.dir ?? dir)),
       declaredSpec,
     };
   }

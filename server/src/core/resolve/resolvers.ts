@@ -126,6 +126,28 @@ export const nodeModulesResolver: Resolver = {
   },
 };
 
+/**
+ * A type-only reference (or any in a TypeScript file, where type-only uses are erased) to a name whose
+ * `@types/<name>` is declared: `import type { Node } from 'estree'` with `@types/estree`. The npm
+ * package of the bare name (an unrelated `estree`) is not what is meant.
+ */
+export const declaredTypesResolver: Resolver = {
+  name: 'declared-types',
+  resolve(s, ctx) {
+    const pkg = parsePackageSpecifier(s);
+    if (!pkg || pkg.name.startsWith('@types/')) return undefined;
+    if (!ctx.typeOnly && !/\.[cm]?tsx?$/.test(ctx.file)) return undefined;
+    if (ctx.project.declaredSpec(pkg.name) !== undefined) return undefined;
+    return ctx.project.declaredSpec(typesPackageName(pkg.name)) !== undefined ? local(`declared ${typesPackageName(pkg.name)}`) : undefined;
+  },
+};
+
+/** `vscode` in a VS Code extension (`engines.vscode`): the editor provides it at run time. */
+export const hostModuleResolver: Resolver = {
+  name: 'host-modules',
+  resolve: (s, ctx) => (s === 'vscode' && ctx.project.manifest?.engines?.vscode ? local('provided by VS Code (engines.vscode)') : undefined),
+};
+
 /** Declared as `workspace:`, `file:`, `link:` or a git URL: not from the registry, nothing to look up. */
 export const nonRegistryDependencyResolver: Resolver = {
   name: 'non-registry-dependencies',
@@ -151,7 +173,9 @@ export const DEFAULT_RESOLVERS: readonly Resolver[] = [
   bundlerAliasResolver,
   invalidNameResolver,
   workspaceResolver,
+  hostModuleResolver,
   nodeModulesResolver,
+  declaredTypesResolver,
   nonRegistryDependencyResolver,
 ];
 

@@ -3,7 +3,7 @@
  * `baseUrl` is honoured even though TypeScript 7 rejects it: many real configs still carry it.
  */
 import * as path from 'path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { ancestors, type FileSystem } from '../io';
 
 export interface PathMapping {

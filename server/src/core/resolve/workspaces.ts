@@ -34,14 +34,27 @@ function lernaGlobs(fs: FileSystem, dir: string): string[] | undefined {
   }
 }
 
-/** Finds the workspace root at or above `fromDir`, if any. */
-export function findWorkspace(fs: FileSystem, fromDir: string): Workspace | undefined {
+/**
+ * Finds the workspace root at or above `fromDir`, if any. `rootedAt` caches, per folder, whether it
+ * is a workspace root: the member globs walk the tree, so they must run once per root, not once per
+ * folder that asks (a real monorepo has thousands of folders).
+ */
+export function findWorkspace(fs: FileSystem, fromDir: string, rootedAt: Map<string, Workspace | null> = new Map()): Workspace | undefined {
   for (const dir of ancestors(fromDir)) {
-    const manifest = fs.exists(path.join(dir, 'package.json')) ? readManifest(fs, path.join(dir, 'package.json')) : undefined;
-    const globs = [...(manifest?.workspaces ?? []), ...(pnpmGlobs(fs, dir) ?? []), ...(lernaGlobs(fs, dir) ?? [])];
-    if (globs.length > 0) return { root: dir, rootManifest: manifest, packages: expandMembers(fs, dir, globs) };
+    let found = rootedAt.get(dir);
+    if (found === undefined) {
+      found = workspaceRootedAt(fs, dir) ?? null;
+      rootedAt.set(dir, found);
+    }
+    if (found) return found;
   }
   return undefined;
+}
+
+function workspaceRootedAt(fs: FileSystem, dir: string): Workspace | undefined {
+  const manifest = fs.exists(path.join(dir, 'package.json')) ? readManifest(fs, path.join(dir, 'package.json')) : undefined;
+  const globs = [...(manifest?.workspaces ?? []), ...(pnpmGlobs(fs, dir) ?? []), ...(lernaGlobs(fs, dir) ?? [])];
+  return globs.length > 0 ? { root: dir, rootManifest: manifest, packages: expandMembers(fs, dir, globs) } : undefined;
 }
 
 function expandMembers(fs: FileSystem, root: string, globs: string[]): Map<string, string> {
