@@ -189,6 +189,11 @@ describe('API checks on installed packages (fixture node_modules)', function () 
     assert.deepStrictEqual(got, ['alphaBeta', 'formatTime ts', 'greetings ts', 'parseAsync ts']);
   });
 
+  it('says nothing about type names against an untyped entry file (type-only, or in TypeScript)', async () => {
+    const result = await check('types-of-untyped.ts');
+    assert.deepStrictEqual(result.findings.map((f) => f.message), []);
+  });
+
   it('keeps the signature and version of a checked name for hover', async () => {
     const result = await check('real.js');
     const parse = result.apis?.find((a) => a.name === 'parse');

@@ -143,6 +143,11 @@ describe('local resolution: shapes seen in real repositories', () => {
     });
   });
 
+  it('the range a package develops with wins over its peer range', () => {
+    const file = path.join(FIXTURES, 'real-shapes/packages/react-integration/src/client-v17.ts');
+    assert.strictEqual(new ProjectModel(nodeFileSystem).forFile(file).declaredSpec('react-dom'), '^18.3.1');
+  });
+
   it('vscode outside an extension is still a package to look up', () => {
     assert.deepStrictEqual(resolveFile('real-shapes/packages/server/src/index.ts'), { vscode: 'package:vscode' });
   });

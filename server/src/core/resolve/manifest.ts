@@ -37,7 +37,12 @@ export function jsonParseError(text: string): { message: string; position: Posit
   return { message: printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), position: { line, character: e.offset - (before.lastIndexOf('\n') + 1) } };
 }
 
-const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+/**
+ * In order of precedence: the range the project installs (dependencies, devDependencies) wins over
+ * the range it promises its users (peerDependencies: astro's react integration lists `react-dom`
+ * `^17 || ^18 || ^19` as a peer and develops against `^18.3.1`).
+ */
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
 export function readManifest(fs: FileSystem, file: string): Manifest | undefined {
   const text = fs.readFile(file);
@@ -54,7 +59,7 @@ export function readManifest(fs: FileSystem, file: string): Manifest | undefined
   for (const field of DEPENDENCY_FIELDS) {
     const deps = json[field];
     if (deps && typeof deps === 'object') {
-      for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) dependencies.set(name, String(spec));
+      for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) if (!dependencies.has(name)) dependencies.set(name, String(spec));
     }
   }
   const ws = json.workspaces as unknown;
