@@ -97,6 +97,15 @@ describe('export tables (evaluate, suggestions, CommonJS shapes)', () => {
     assert.strictEqual(evaluate(ref('namespace-member', 'toString'), table({})), 'ok');
   });
 
+  it('require() of a package typed `export default` gets the default: its members count, an unknown default says nothing', () => {
+    const typedDefault = table({ names: ['default', 'FluentSchemaError'], hasDefault: true, defaultMembers: ['object', 'string'] });
+    assert.strictEqual(evaluate(ref('require-member', 'object'), typedDefault), 'ok');
+    assert.strictEqual(evaluate(ref('require-destructure', 'string'), typedDefault), 'ok');
+    assert.strictEqual(evaluate(ref('require-member', 'FluentSchemaError'), typedDefault), 'ok');
+    assert.strictEqual(evaluate(ref('require-member', 'objekt'), typedDefault), 'missing');
+    assert.strictEqual(evaluate(ref('require-member', 'object'), table({ names: ['default'], hasDefault: true })), 'unknown');
+  });
+
   it('treats a default import of CommonJS as module.exports, and of an ES module as its default export', () => {
     assert.strictEqual(evaluate(ref('default', 'default'), table({ format: 'cjs' })), 'ok');
     assert.strictEqual(evaluate(ref('default', 'default'), table({})), 'missing');

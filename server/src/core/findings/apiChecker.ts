@@ -40,6 +40,16 @@ export function evaluate(ref: ApiReference, table: ExportTable): Verdict {
     case 'reexport':
       if (ref.name === 'default') return evaluate({ ...ref, use: 'default' }, table);
       return memberOf(names, table.complete);
+    case 'require-member':
+    case 'require-destructure':
+      // Typings that say `export default` over a package that `require()` gets as CommonJS
+      // (`module.exports = S` in fluent-json-schema, axios's CommonJS build): what require() returns
+      // is the default export, so its members count too, and unknown members are no verdict.
+      if (table.hasDefault && !table.exportEquals && !names.has(ref.name)) {
+        const inDefault = memberOf(table.defaultMembers, table.complete);
+        return inDefault === 'ok' ? 'ok' : table.defaultMembers ? inDefault : 'unknown';
+      }
+      return memberOf(names, table.complete);
     default:
       return memberOf(names, table.complete);
   }
