@@ -13,17 +13,14 @@
  *   loopback, since PyPI itself may be out of reach: every lookup still goes through the HTTP client.
  */
 import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { createCore, type Core } from '../server/src/core';
 import { neverCancelled, stderrLogger } from '../server/src/core/io';
 import { normalizeSettings, type GroundcheckSettings } from '../server/src/core/config/settings';
-import { normalizePythonName } from '../server/src/core/extract/requirements';
+import { SHARED, snapshotIndex } from './support/pypiSnapshot';
 import type { Finding } from '../server/src/core/model';
 
-const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
 const EVAL = path.join(SHARED, 'eval');
 
 function readLines(file: string): string[] {
@@ -66,28 +63,6 @@ async function evalNpm(core: Core, dir: string): Promise<void> {
   const notFlagged = names.filter((n) => outcome.get(n) === 'not-flagged');
   console.log(`\nNot flagged, and published on the registry now (registered since collection): ${notFlagged.filter((n) => core.lookup.peek(n, config)?.status === 'exists').map((n) => `${n}@${core.lookup.peek(n, config)?.latest}`).join(', ') || 'none'}`);
   console.log(`Not flagged for another reason (not an npm name, builtin, local): ${notFlagged.filter((n) => core.lookup.peek(n, config)?.status !== 'exists').join(', ') || 'none'}`);
-}
-
-/** The snapshot of PyPI's project names as a Simple API: 200 with a PEP 691 page for a known name, 404 otherwise. */
-async function snapshotIndex(): Promise<{ url: string; close(): Promise<void> }> {
-  const latest = new Map<string, string>();
-  for (const line of fs.readFileSync(path.join(SHARED, 'data', 'pypi-names.tsv'), 'utf8').split('\n').slice(1)) {
-    const [name, version] = line.split('\t');
-    if (name) latest.set(normalizePythonName(name), version ?? '');
-  }
-  const server = http.createServer((req, res) => {
-    const name = /^\/simple\/([^/]+)\/$/.exec(req.url ?? '')?.[1];
-    const version = name !== undefined ? latest.get(decodeURIComponent(name)) : undefined;
-    if (version === undefined) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' });
-    res.end(JSON.stringify({ meta: { 'api-version': '1.1' }, name, files: [], versions: version ? [version] : [] }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/simple/`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function evalPypi(core: Core, dir: string, indexUrl: string, label: string): Promise<void> {

@@ -11,8 +11,10 @@ import { readEnvironment } from '../../server/src/core/resolve/python/environmen
 import { candidateDistributions } from '../../server/src/core/resolve/python/importNames';
 import { declaredProvides, isLocalModule } from '../../server/src/core/resolve/python/project';
 import { isStdlibModule } from '../../server/src/core/resolve/python/stdlib';
-import { SimpleIndex } from '../support/simpleIndex';
 import { FIXTURES } from '../support/workspace';
+import { SimpleIndex } from '../support/simpleIndex';
+import { runCliProcess } from '../support/cli';
+import { copyFixture, isolatedEnv } from '../support/workspace';
 
 const APP = path.join(FIXTURES, 'python-app');
 
@@ -205,5 +207,30 @@ describe('Pipfile', () => {
     const text = '[[source]]\nurl = "https://pypi.org/simple"\nname = "pypi"\n\n[packages]\nrequests = "*"\nDjango_Rest = { version = ">=3" }\n\n[dev-packages]\npytest = "*"\n\n[requires]\npython_version = "3.12"\n';
     assert.deepStrictEqual(parsePipfileNames(text), ['requests', 'django-rest', 'pytest']);
     assert.deepStrictEqual(parsePipfileNames('[packages\nbroken'), []);
+  });
+});
+
+describe('Python shapes seen in real repositories (CLI against a loopback index)', function () {
+  this.timeout(60_000);
+
+  it('guards are at most a hint; Python 2 modules, test apps, run-time modules and the tree’s own packages are never made up', async () => {
+    const index = await SimpleIndex.start();
+    try {
+      const root = copyFixture('python-shapes');
+      const r = await runCliProcess(['check', '--format', 'json', '--no-cache', '--index-url', index.url], root, isolatedEnv(root));
+      const json = JSON.parse(r.stdout) as { findings: { file: string; line: number; code: string; severity: string; package: string }[] };
+      const got = json.findings.map((f) => `${f.file}:${f.line} ${f.severity} ${f.code} ${f.package}`).sort();
+      assert.deepStrictEqual(got, [
+        'pkg/compat.py:18 hint missing-package made_up_py2_only_zz',
+        'pkg/compat.py:23 hint missing-package made_up_windows_helper_zz',
+        'pkg/compat.py:26 hint missing-package made_up_types_only_zz',
+        'pkg/compat.py:30 error missing-package truly_made_up_library_zz',
+        // (the loopback index knows neither simplejson nor this name: both are guarded)
+        'pkg/compat.py:6 hint missing-package simplejson',
+        'pkg/compat.py:9 hint missing-package json_fallback_made_up_zz',
+      ], r.stdout + r.stderr);
+    } finally {
+      await index.stop();
+    }
   });
 });

@@ -15,8 +15,17 @@ export interface PythonImport {
   relative: boolean;
   /** Range of the module name in the document. */
   range: Range;
-  /** Inside `try:` whose handlers catch ImportError / ModuleNotFoundError (a fallback pattern). */
+  /**
+   * The code expects it may be missing: inside a `try` (body or handlers) that catches ImportError,
+   * ModuleNotFoundError or Exception, or under `if TYPE_CHECKING` / a `sys.version_info`,
+   * `sys.platform`, `os.name` or `platform.system()` test.
+   */
   guarded: boolean;
+  /**
+   * Inside a function, of a module whose name the same file spells out as a string: a test that
+   * writes `config_module_app.py` (or purges "namespace.package2") and then imports it.
+   */
+  madeAtRunTime?: boolean;
   kind: 'import' | 'from' | 'import_module' | '__import__';
 }
 
@@ -49,18 +58,32 @@ function rangeOf(node: SyntaxNode): Range {
   return { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.endPosition.row, character: node.endPosition.column } };
 }
 
+/** A condition that picks a Python version, a platform or type checking: what is imported under it may be absent here. */
+const ENVIRONMENT_TEST = /\b(?:TYPE_CHECKING|sys\.version_info|sys\.version|sys\.platform|os\.name|platform\.system|platform\.python_implementation|sys\.implementation|PY2|PY3|IS_WINDOWS|WIN32)\b/;
+
+function catchesImportErrors(tryStatement: SyntaxNode): boolean {
+  for (const clause of tryStatement.namedChildren) {
+    if (clause?.type !== 'except_clause') continue;
+    const caught = clause.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'block');
+    if (caught.length === 0) return true; // a bare `except:`
+    const names = caught.flatMap((c) => (c.type === 'identifier' ? [c.text] : c.descendantsOfType('identifier').map((i) => i?.text ?? '')));
+    if (names.some((name) => IMPORT_ERRORS.has(name))) return true;
+  }
+  return false;
+}
+
 function isGuarded(node: SyntaxNode): boolean {
   for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
-    if (n.type === 'block' && n.parent?.type === 'try_statement' && n.parent.childForFieldName('body')?.id === n.id) {
-      for (const clause of n.parent.namedChildren) {
-        if (clause?.type !== 'except_clause') continue;
-        const caught = clause.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'block');
-        if (caught.length === 0) return true; // a bare `except:`
-        const names = caught.flatMap((c) => (c.type === 'identifier' ? [c.text] : c.descendantsOfType('identifier').map((i) => i?.text ?? '')));
-        if (names.some((name) => IMPORT_ERRORS.has(name))) return true;
-      }
-    }
+    // The fallback in the handler is as optional as the attempt in the body (`except ImportError: import json`).
+    if (n.type === 'try_statement' && catchesImportErrors(n)) return true;
+    if ((n.type === 'if_statement' || n.type === 'elif_clause') && ENVIRONMENT_TEST.test(n.childForFieldName('condition')?.text ?? '')) return true;
+    if (n.type === 'else_clause' && n.parent?.type === 'if_statement' && ENVIRONMENT_TEST.test(n.parent.childForFieldName('condition')?.text ?? '')) return true;
   }
+  return false;
+}
+
+function insideFunction(node: SyntaxNode): boolean {
+  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) if (n.type === 'function_definition') return true;
   return false;
 }
 
@@ -81,15 +104,26 @@ export async function extractPython(text: string): Promise<PythonImport[]> {
     if (nameNode.hasError || !DOTTED_NAME.test(module)) return;
     out.push({ module, relative, range: rangeOf(nameNode), guarded: isGuarded(nameNode), kind });
   };
+  const strings = new Set<string>();
+  const inFunction = new Set<PythonImport>();
   try {
-    const visit = (node: SyntaxNode) => {
+    // An explicit stack, not recursion: nesting in the input must not be able to overflow ours.
+    const stack: SyntaxNode[] = [tree.rootNode];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const before = out.length;
+      let descend = true;
       switch (node.type) {
+        case 'string_content':
+          strings.add(node.text);
+          break;
         case 'import_statement':
           for (const child of node.childrenForFieldName('name')) {
             const dotted = child?.type === 'aliased_import' ? child.childForFieldName('name') : child;
             if (dotted?.type === 'dotted_name') add(dotted, 'import', dotted.text);
           }
-          return;
+          descend = false;
+          break;
         case 'import_from_statement': {
           const mod = node.childForFieldName('module_name');
           if (mod?.type === 'dotted_name' && mod.text !== '__future__') add(mod, 'from', mod.text);
@@ -97,7 +131,8 @@ export async function extractPython(text: string): Promise<PythonImport[]> {
             const inner = mod.namedChildren.find((c) => c?.type === 'dotted_name');
             if (inner) add(inner, 'from', inner.text, true);
           }
-          return;
+          descend = false;
+          break;
         }
         case 'call': {
           const fn = node.childForFieldName('function');
@@ -111,11 +146,17 @@ export async function extractPython(text: string): Promise<PythonImport[]> {
           break;
         }
       }
-      for (const child of node.namedChildren) if (child) visit(child);
-    };
-    visit(tree.rootNode);
+      if (out.length > before && (node.type === 'import_statement' || node.type === 'import_from_statement') && insideFunction(node)) {
+        for (const imp of out.slice(before)) inFunction.add(imp);
+      }
+      if (descend) for (let i = node.namedChildCount - 1; i >= 0; i--) stack.push(node.namedChild(i)!);
+    }
   } finally {
     tree.delete(); // wasm memory is not garbage-collected
+  }
+  for (const imp of inFunction) {
+    const top = imp.module.split('.')[0];
+    if (strings.has(imp.module) || strings.has(top) || strings.has(`${top}.py`)) imp.madeAtRunTime = true;
   }
   return out;
 }

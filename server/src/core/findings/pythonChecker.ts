@@ -40,7 +40,7 @@ export interface PythonCheckOutcome {
 }
 
 /** One step down for an import inside `try/except ImportError`: the code already expects it may be absent. */
-const SOFTER: Record<Severity, Severity> = { error: 'warning', warning: 'information', information: 'hint', hint: 'hint', off: 'off' };
+const AT_MOST_HINT: Record<Severity, Severity> = { error: 'hint', warning: 'hint', information: 'hint', hint: 'hint', off: 'off' };
 
 const DISTRIBUTION_TO_IMPORT = new Map<string, string>(
   Object.entries(IMPORT_TO_DISTRIBUTIONS).flatMap(([imp, dists]) => dists.map((d) => [normalizePythonName(d), imp] as [string, string])),
@@ -137,11 +137,11 @@ export class PythonChecker {
     if (token.isCancellationRequested) throw new CancelledError();
     const pending: { imp: PythonImport; top: string; candidates: string[] }[] = [];
     for (const imp of imports) {
-      if (imp.relative) continue;
+      if (imp.relative || imp.madeAtRunTime) continue;
       const top = imp.module.split('.')[0];
       if (top === '__future__' || isStdlibModule(top)) continue;
       if (project.environment?.imports.has(top)) continue; // installed
-      if (isLocalModule(this.deps.fs, file, project.root, top)) continue;
+      if (isLocalModule(this.deps.fs, file, project.root, top) || project.treeModules.has(top)) continue;
       const candidates = candidateDistributions(imp.module);
       if (matchesAny(top, settings.allow) || candidates.some((c) => matchesAny(normalizePythonName(c), settings.allow))) continue;
       if (candidates.some((c) => project.declared.has(normalizePythonName(c)))) {
@@ -161,7 +161,8 @@ export class PythonChecker {
     for (let i = 0; i < pending.length; i++) {
       const { imp, top, candidates } = pending[i];
       const infos = answers[i];
-      const soften = (s: Severity) => (imp.guarded ? SOFTER[s] : s);
+      // Code that expects the import may fail (a guard) gets at most a hint: the fallback is the point.
+      const soften = (s: Severity) => (imp.guarded ? AT_MOST_HINT[s] : s);
       const existing = infos.findIndex((x) => x.status === 'exists');
       const base = { ecosystem: 'pypi' as const, packageName: top, subpath: imp.module.slice(top.length), suggestions: [] as string[] };
       if (existing >= 0) {

@@ -20,6 +20,51 @@ export interface PythonProjectInfo {
   manifest?: { file: string; kind: 'requirements' | 'pyproject' };
   environment?: PythonEnvironment;
   installer: PythonInstaller;
+  /** Top-level module names found anywhere in the checked tree (see treeModules). */
+  treeModules: ReadonlySet<string>;
+}
+
+/** Folders whose modules are not the project's own: environments, vendored copies, build output. */
+const NOT_PROJECT_CODE = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', 'site-packages', '_vendor', 'vendor', 'third_party', '.tox', '.nox', 'build', 'dist', '.venv', 'venv', '.mypy_cache', '.pytest_cache']);
+const MAX_TREE_DEPTH = 12;
+const MAX_TREE_ENTRIES = 200_000;
+
+/**
+ * Every module and package name anywhere in a source tree: `tests/test_apps/blueprintapp/`,
+ * `e2e_playwright/`, a `python/` folder of a maturin project. Tests and tools put such folders on
+ * sys.path (conftest, PYTHONPATH), so an import of one of these names is the project's own code,
+ * never a made-up distribution. Environments and vendored folders are left out.
+ */
+export function treeModules(fs: FileSystem, root: string): Set<string> {
+  const names = new Set<string>();
+  let seen = 0;
+  /** Whether the folder holds Python anywhere below it. */
+  const visit = (dir: string, depth: number): boolean => {
+    const entries = fs.readDir(dir);
+    seen += entries.length;
+    if (seen > MAX_TREE_ENTRIES || entries.includes('pyvenv.cfg')) return false;
+    let python = false;
+    for (const e of entries) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)\.pyi?$/.exec(e);
+      if (m) {
+        python = true;
+        names.add(m[1]);
+      }
+    }
+    for (const e of entries) {
+      if (e.startsWith('.') || NOT_PROJECT_CODE.has(e) || e.includes('.') || depth >= MAX_TREE_DEPTH) continue;
+      const sub = path.join(dir, e);
+      if (!fs.isDirectory(sub)) continue;
+      // A folder with Python inside is a (namespace) package of that name.
+      if (visit(sub, depth + 1)) {
+        python = true;
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(e)) names.add(e);
+      }
+    }
+    return python;
+  };
+  visit(root, 0);
+  return names;
 }
 
 const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile', 'requirements.txt', '.git'];
@@ -27,10 +72,23 @@ const MAX_INCLUDE_DEPTH = 5;
 
 export class PythonProjectModel {
   private readonly byDir = new Map<string, PythonProjectInfo>();
+  private readonly trees = new Map<string, Set<string>>();
   constructor(private readonly fs: FileSystem, private readonly env: NodeJS.ProcessEnv) {}
 
   invalidate(): void {
     this.byDir.clear();
+    this.trees.clear();
+  }
+
+  /** The tree a project sits in: its repository (the folder with .git), else the project itself. */
+  private treeOf(root: string): Set<string> {
+    const top = [...ancestors(root)].find((d) => this.fs.exists(path.join(d, '.git'))) ?? root;
+    let names = this.trees.get(top);
+    if (!names) {
+      names = treeModules(this.fs, top);
+      this.trees.set(top, names);
+    }
+    return names;
   }
 
   forFile(file: string, configuredEnvironment?: string): PythonProjectInfo {
@@ -103,7 +161,7 @@ export class PythonProjectModel {
         : fs.exists(path.join(root, 'Pipfile'))
           ? 'pipenv'
           : 'pip';
-    return { root, declared, manifest, environment, installer, unreadableManifest };
+    return { root, declared, manifest, environment, installer, unreadableManifest, treeModules: this.treeOf(root) };
   }
 }
 
