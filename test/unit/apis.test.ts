@@ -198,6 +198,11 @@ describe('API checks on installed packages (fixture node_modules)', function () 
     assert.deepStrictEqual(got, ['alphaBeta', 'formatTime ts', 'greetings ts', 'parseAsync ts']);
   });
 
+  it('says nothing about members of a package whose own plugin the file imports for its side effect', async () => {
+    const result = await check('augmented.js');
+    assert.deepStrictEqual(result.findings.map((f) => f.message), []);
+  });
+
   it('says nothing about type names against an untyped entry file (type-only, or in TypeScript)', async () => {
     const result = await check('types-of-untyped.ts');
     assert.deepStrictEqual(result.findings.map((f) => f.message), []);

@@ -213,7 +213,7 @@ describe('Pipfile', () => {
 describe('Python shapes seen in real repositories (CLI against a loopback index)', function () {
   this.timeout(60_000);
 
-  it('guards are at most a hint; Python 2 modules, test apps, run-time modules and the tree’s own packages are never made up', async () => {
+  it('guards are at most a hint; Python 2 modules, test apps, run-time modules, the tree’s own packages and declared distributions under other names are never made up; vendored, environment and excluded folders are not checked', async () => {
     const index = await SimpleIndex.start();
     try {
       const root = copyFixture('python-shapes');

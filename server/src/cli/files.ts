@@ -9,7 +9,11 @@ import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import { isSupportedDocument } from '../core/extract';
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'vendor', 'vendors', 'third_party', 'third-party', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store']);
+/** Other people's code and generated output: vendored copies, environments, build folders. */
+const SKIPPED_DIRS = new Set([
+  'node_modules', '.git', 'vendor', 'vendors', '_vendor', 'third_party', 'third-party', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store',
+  'site-packages', '.tox', '.nox', '.venv', 'build', 'dist', '__pycache__',
+]);
 const SKIPPED_FILES = /\.(?:min|bundle)\.[cm]?js$|\.d\.[cm]?ts$/;
 
 export function isScannable(rel: string): boolean {
@@ -36,9 +40,11 @@ export function collectFiles(target: string): string[] {
     const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], {
       cwd: target, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return out
-      .split('\0')
-      .filter((rel) => rel && isScannable(rel))
+    const all = out.split('\0').filter(Boolean);
+    // A Python environment committed (or not ignored) under any name: its pyvenv.cfg marks it.
+    const environments = all.filter((rel) => rel === 'pyvenv.cfg' || rel.endsWith('/pyvenv.cfg')).map((rel) => rel.slice(0, -'pyvenv.cfg'.length));
+    return all
+      .filter((rel) => isScannable(rel) && !environments.some((env) => rel.startsWith(env)))
       .map((rel) => path.join(target, rel))
       .filter((abs) => fs.existsSync(abs)); // deleted but still in the index
   }
@@ -61,7 +67,7 @@ function walk(root: string): string[] {
       const ignored = here.some(({ base, ig }) => ig.ignores(path.relative(base, abs) + (e.isDirectory() ? '/' : '')));
       if (ignored || e.isSymbolicLink()) continue;
       if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) visit(abs, here);
+        if (!SKIPPED_DIRS.has(e.name) && !fs.existsSync(path.join(abs, 'pyvenv.cfg'))) visit(abs, here);
       } else if (e.isFile() && isScannable(path.relative(root, abs))) files.push(abs);
     }
   };

@@ -106,7 +106,10 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   const core = createCore({ logger, env, trusted, deadline, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
   const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } });
 
-  const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], durationMs: 0, toolVersion: toolVersion(), unverifiedReasons: {} };
+  // `exclude` in groundcheck.json: not read at all, only counted.
+  const excluded = files.filter((f) => core.checker.isExcluded(f)).length;
+  if (excluded > 0) files = files.filter((f) => !core.checker.isExcluded(f));
+  const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], excluded, durationMs: 0, toolVersion: toolVersion(), unverifiedReasons: {} };
   const rel = (f: string) => path.relative(baseDir, f).split(path.sep).join('/');
   const progress = new Progress(io.stderr, files.length);
   const pool = new Semaphore(o.jobs);

@@ -18,6 +18,8 @@ export interface ScanReport {
   skipped: { rel: string; reason: string }[];
   durationMs: number;
   toolVersion: string;
+  /** Files left out by `exclude` in groundcheck.json. */
+  excluded?: number;
   /** Files whose check failed (each carries a `check-failed` finding). */
   failed?: number;
   /** Unverified references (and files that could not be checked) by cause, for the summary. */

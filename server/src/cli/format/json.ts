@@ -11,7 +11,7 @@ export function toJson(report: ScanReport): object {
   return {
     version: JSON_FORMAT_VERSION,
     tool: { name: 'groundcheck', version: report.toolVersion },
-    summary: { filesChecked: report.checked, findings: c.total, errors: c.errors, warnings: c.warnings, notes: c.notes, unverified: c.unverified, unverifiedReasons: report.unverifiedReasons, filesSkipped: report.skipped.length, filesFailed: report.failed ?? 0, durationMs: report.durationMs },
+    summary: { filesChecked: report.checked, findings: c.total, errors: c.errors, warnings: c.warnings, notes: c.notes, unverified: c.unverified, unverifiedReasons: report.unverifiedReasons, filesSkipped: report.skipped.length, filesExcluded: report.excluded ?? 0, filesFailed: report.failed ?? 0, durationMs: report.durationMs },
     findings: report.files.flatMap((file) =>
       file.findings.map((f) => ({
         file: file.rel,

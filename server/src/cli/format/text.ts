@@ -32,5 +32,6 @@ export function formatText(report: ScanReport, color: boolean): string {
     lines.push(paint('yellow', `${plural(c.unverified, 'reference')} could not be verified (${why}).`));
   }
   if (report.skipped.length > 0) lines.push(paint('gray', `${plural(report.skipped.length, 'file')} skipped (listed above).`));
+  if (report.excluded) lines.push(paint('gray', `${plural(report.excluded, 'file')} excluded by groundcheck.json.`));
   return lines.join('\n') + '\n';
 }

@@ -20,6 +20,8 @@ export interface ProjectConfig {
   /** `groundcheck.json`, or the `groundcheck` key of package.json. */
   kind: 'file' | 'package.json';
   allow: string[];
+  /** .gitignore patterns, relative to the file's folder, of files that are not checked. */
+  exclude: string[];
   privateScopes: string[];
   severity: Partial<Record<FindingCode, Severity>>;
   failOn?: FailOn;
@@ -54,7 +56,7 @@ function parse(file: string, text: string, kind: ProjectConfig['kind'], at: (str
   problems = withPositions(problems, text);
   const failClosed = syntax.length > 0 || bad('privateScopes') || (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)));
   return {
-    file, kind, allow: normalized.allow, privateScopes: failClosed ? ['*'] : normalized.privateScopes, severity, failOn,
+    file, kind, allow: normalized.allow, exclude: bad('exclude') || !Array.isArray(r.exclude) ? [] : r.exclude.filter((x): x is string => typeof x === 'string'), privateScopes: failClosed ? ['*'] : normalized.privateScopes, severity, failOn,
     problems, errors: problems.map((p) => `${file}:${(p.line ?? 0) + 1}:${(p.character ?? 0) + 1}: ${p.message}`),
   };
 }

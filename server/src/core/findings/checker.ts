@@ -4,8 +4,9 @@
  * `check` and only translate what it returns.
  */
 import * as path from 'path';
+import ignore, { type Ignore } from 'ignore';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
-import type { CheckResult, Finding, FindingCode, PackageInfo, Reference, Severity } from '../model';
+import type { ApiReference, CheckResult, Finding, FindingCode, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
 import { extractReferences, isPackageManifest, unreadableReason, type DocumentInput } from '../extract';
@@ -84,6 +85,17 @@ function isDevFile(file: string): boolean {
   );
 }
 
+/** Packages with a side-effect import of one of their own subpaths in the document (plugins that augment them). */
+function augmentedPackages(references: Reference[], apis: ApiReference[]): Set<string> {
+  const used = new Set(apis.map((a) => a.specifier));
+  const out = new Set<string>();
+  for (const ref of references) {
+    const pkg = ref.kind === 'import' && !used.has(ref.specifier) ? parsePackageSpecifier(ref.specifier) : undefined;
+    if (pkg?.subpath) out.add(pkg.name);
+  }
+  return out;
+}
+
 /** Why a check threw, in words for the person reading the finding. */
 export function failureReason(e: unknown): string {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the code is nested too deeply for the parser';
@@ -108,6 +120,7 @@ export class Checker {
   readonly parser = new IncrementalParser();
   private readonly npmConfigs = new Map<string, NpmConfig>();
   private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
+  private readonly excludeMatchers = new Map<string, Ignore>();
 
   readonly python: PythonChecker | undefined;
   private readonly apis: ApiChecker | undefined;
@@ -125,8 +138,26 @@ export class Checker {
     this.projects.invalidate();
     this.npmConfigs.clear();
     this.projectConfigs.clear();
+    this.excludeMatchers.clear();
     this.python?.invalidate();
     this.deps.tables?.invalidate();
+  }
+
+  /**
+   * Whether the project's groundcheck.json excludes a file (`"exclude": ["tests/data/"]`): test data
+   * that imports made-up names on purpose, generated code.
+   */
+  isExcluded(file: string): boolean {
+    const config = this.projectConfigFor(file);
+    if (!config || config.exclude.length === 0) return false;
+    const rel = path.relative(path.dirname(config.file), file).split(path.sep).join('/');
+    if (rel.startsWith('..')) return false;
+    let matcher = this.excludeMatchers.get(config.file);
+    if (!matcher) {
+      matcher = ignore().add(config.exclude);
+      this.excludeMatchers.set(config.file, matcher);
+    }
+    return matcher.ignores(rel);
   }
 
   /** Every project configuration read so far (for problems to show on the file itself). */
@@ -194,6 +225,7 @@ export class Checker {
       timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 },
     });
     if (!settings.enable) return empty('disabled');
+    if (this.isExcluded(doc.path)) return empty('excluded');
     const pythonKind = pythonDocumentKind(doc.path, doc.languageId);
     if (pythonKind) {
       const unreadable = unreadableReason(doc.text);
@@ -210,6 +242,10 @@ export class Checker {
     const pending: PendingPackage[] = [];
     // Modules whose exports the document's names are checked against (issue #3).
     const queries = new Map<string, ModuleQuery>();
+    // `import 'mousetrap/plugins/global-bind'`: a side-effect import of a package's own plugin adds
+    // members at run time (Mousetrap.bindGlobal) that its export table cannot know of.
+    const augmented = augmentedPackages(extracted.references, extracted.apis);
+    if (augmented.size > 0) extracted.apis = extracted.apis.filter((a) => !(a.use.endsWith('-member') && augmented.has(parsePackageSpecifier(a.specifier)?.name ?? '')));
     const apiSpecifiers = new Set(this.apis ? extracted.apis.map((a) => a.specifier) : []);
     // A package that is not installed costs a tarball: not worth it for a bare default import, which
     // every CommonJS package satisfies (only an ES module without a default export would fail).

@@ -180,16 +180,28 @@ const squash = (s: string) => normalizePythonName(s).replace(/-/g, '');
 
 /**
  * Whether a declared (not installed) distribution plausibly provides an import whose name differs:
- * its name contains the import's (`python-engineio` for engineio, `pywinrm` for winrm), or the
- * scikit abbreviation (`scikit-fuzzy` for skfuzzy). Used only to avoid calling such an import
- * made up; it never makes a finding.
+ * its name contains the import's (`python-engineio` for engineio, `pywinrm` for winrm), the scikit
+ * abbreviation (`scikit-fuzzy` for skfuzzy), or every word of the import matches a word of the
+ * distribution, one a prefix of the other (`django_filters` from django-filter,
+ * `strawberry_django` from strawberry-graphql-django, `social_django` from social-auth-app-django,
+ * `st_aggrid` from streamlit-aggrid, `_pytest` from pytest). Used only to avoid calling such an
+ * import made up or undeclared; it never makes a finding.
  */
 export function declaredProvides(declared: Iterable<string>, top: string): boolean {
+  return providingDistribution(declared, top) !== undefined;
+}
+
+/** The declared distribution that plausibly provides an import (see declaredProvides). */
+export function providingDistribution(declared: Iterable<string>, top: string): string | undefined {
   const want = squash(top);
-  if (want.length < 3) return false;
+  if (want.length < 3) return undefined;
+  const words = top.replace(/^_+/, '').toLowerCase().split(/[_.]+/).filter(Boolean);
   for (const dist of declared) {
     const d = squash(dist);
-    if (d.includes(want) || d.replace(/^scikit/, 'sk').includes(want)) return true;
+    if (d.includes(want) || d.replace(/^scikit/, 'sk').includes(want)) return dist;
+    const theirs = normalizePythonName(dist).split('-').filter(Boolean);
+    const matches = words.every((w) => theirs.some((t) => t.startsWith(w) || (w.startsWith(t) && t.length >= 4)));
+    if (matches && words.some((w) => w.length >= 4)) return dist;
   }
-  return false;
+  return undefined;
 }
