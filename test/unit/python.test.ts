@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { nodeFileSystem, silentLogger, systemClock } from '../../server/src/core/io';
 import { extractPython } from '../../server/src/core/extract/python';
-import { parsePep508, parsePyproject, parseRequirementsTxt, parseSetupCfg } from '../../server/src/core/extract/requirements';
+import { parsePep508, parsePyproject, parseRequirementsTxt, parseSetupCfg, parseToxIniNames } from '../../server/src/core/extract/requirements';
 import { loadPipConfig } from '../../server/src/core/registry/pipConfig';
 import { PypiClient, versionsFromFilenames } from '../../server/src/core/registry/pypi';
 import { readEnvironment } from '../../server/src/core/resolve/python/environment';
@@ -40,6 +40,12 @@ describe('Python imports (tree-sitter)', () => {
 });
 
 describe('Python dependency files', () => {
+  it('reads what tox.ini installs: deps of every section, factor prefixes, -r includes; not substitutions', () => {
+    const tox = parseToxIniNames(fs.readFileSync(path.join(FIXTURES, 'python-shapes', 'tox.ini'), 'utf8'));
+    assert.deepStrictEqual(tox.names, ['tox-uv', 'pytest', 'pytest-xdist']);
+    assert.deepStrictEqual(tox.includes, ['requirements-dev.txt']);
+  });
+
   it('parses PEP 508 requirements', () => {
     assert.deepStrictEqual(parsePep508('requests[security,socks] >=2.8.1, ==2.8.* ; python_version < "2.7"'), {
       name: 'requests', nameStart: 0, extras: ['security', 'socks'], specifier: '>=2.8.1,==2.8.*', marker: 'python_version < "2.7"',

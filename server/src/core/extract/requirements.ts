@@ -296,3 +296,40 @@ function addSetupLine(out: RequirementsFile, line: string, n: number, from: numb
     range: { start: { line: n, character }, end: { line: n, character: character + parsed.name.length } }, source: 'setup.cfg',
   });
 }
+
+// ---- tox.ini ------------------------------------------------------------------------------------
+
+/**
+ * The distributions tox.ini installs: `deps` of every section (testenv and shared ones such as
+ * scrapy's `[test-requirements]`) and `[tox] requires`, normalised. Substitutions (`{[x]deps}`),
+ * options (`-r`, `-e`), paths and factor prefixes (`py310: pytest`) are read the way tox reads them.
+ */
+export function parseToxIniNames(text: string): { names: string[]; includes: string[] } {
+  const names: string[] = [];
+  const includes: string[] = [];
+  let key = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (/^\s*[#;]/.test(line) || !line.trim()) continue;
+    if (/^\s*\[/.test(line)) {
+      key = '';
+      continue;
+    }
+    const kv = /^([\w.-]+)\s*=\s*(.*)$/.exec(line);
+    let value: string;
+    if (kv && !/^\s/.test(line)) {
+      key = kv[1];
+      value = kv[2];
+    } else if (/^\s/.test(line)) value = line.trim();
+    else continue;
+    if (key !== 'deps' && key !== 'requires') continue;
+    const entry = value.replace(/^[\w{},.-]+:\s+/, '').replace(/\s+#.*$/, '').trim();
+    if (!entry || entry.startsWith('{')) continue;
+    const include = /^-r\s*(\S+)$/.exec(entry);
+    if (include) includes.push(include[1].replace(/\{toxinidir\}\/?/, ''));
+    if (entry.startsWith('-') || entry.startsWith('.') || entry.startsWith('/')) continue;
+    const parsed = parsePep508(entry);
+    if (parsed) names.push(normalizePythonName(parsed.name));
+  }
+  return { names, includes };
+}

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { ancestors, type FileSystem } from '../../io';
-import { normalizePythonName, parsePipfileNames, parsePyproject, parseRequirementsTxt, parseSetupCfg } from '../../extract/requirements';
+import { normalizePythonName, parsePipfileNames, parsePyproject, parseRequirementsTxt, parseSetupCfg, parseToxIniNames } from '../../extract/requirements';
 import { findEnvironmentDirs, readEnvironment, type PythonEnvironment } from './environment';
 
 export type PythonInstaller = 'uv' | 'poetry' | 'pipenv' | 'pip';
@@ -140,6 +140,12 @@ export class PythonProjectModel {
     }
     const setupCfg = fs.readFile(path.join(root, 'setup.cfg'));
     if (setupCfg !== undefined) for (const r of parseSetupCfg(setupCfg).requirements) declared.set(r.normalized, path.join(root, 'setup.cfg'));
+    const toxIni = fs.readFile(path.join(root, 'tox.ini'));
+    if (toxIni !== undefined) {
+      const tox = parseToxIniNames(toxIni);
+      for (const name of tox.names) if (!declared.has(name)) declared.set(name, path.join(root, 'tox.ini'));
+      for (const inc of tox.includes) readRequirements(path.resolve(root, inc), 0);
+    }
     const pipfile = fs.readFile(path.join(root, 'Pipfile'));
     if (pipfile !== undefined) for (const name of parsePipfileNames(pipfile)) declared.set(name, path.join(root, 'Pipfile'));
 
