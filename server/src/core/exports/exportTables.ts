@@ -39,6 +39,8 @@ export type ModuleQuery =
       config: NpmConfig;
       /** The registry may be asked about this name (not offline, not a private scope without its own registry). */
       registryAllowed: boolean;
+      /** The project declares `@types/<name>` (its types may come from there, another major than the package's). */
+      typesDeclared?: boolean;
     };
 
 export interface TableAnswer {

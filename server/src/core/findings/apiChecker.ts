@@ -132,9 +132,10 @@ export class ApiChecker {
         checked.push({ range: ref.range, name: ref.name, module: table.module, version: table.version, source: table.source, signature: table.signatures?.[ref.name], exported: verdict !== 'missing' });
         if (verdict !== 'missing') continue;
         // A table read from an untyped entry file knows run-time names only: a type (a type-only
-        // import, or a named import in TypeScript, which may be a type from a declared @types package
-        // such as @types/yargs-parser beside an untyped yargs-parser) is not something it can deny.
-        if (table.kind === 'lexer' && (ref.typeOnly || (!input.javascript && (ref.use === 'named' || ref.use === 'reexport')))) continue;
+        // import, or a named import in TypeScript while the project declares @types/<name>, as astro
+        // declares @types/yargs-parser 21 beside an untyped yargs-parser 22) is not something it can deny.
+        const typesElsewhere = query.kind === 'package' && !!query.typesDeclared && !input.javascript && (ref.use === 'named' || ref.use === 'reexport');
+        if (table.kind === 'lexer' && (ref.typeOnly || typesElsewhere)) continue;
         const finding = await this.findingFor(ref, answer, query, input, other);
         if (token.isCancellationRequested) throw new CancelledError();
         if (finding && finding.severity !== 'off') findings.push(finding);

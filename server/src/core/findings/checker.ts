@@ -290,7 +290,7 @@ export class Checker {
         const range = p.project.declaredSpec(p.name);
         queries.set(p.ref.specifier, {
           kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
-          range, config: this.npmConfigFor(p.project, settings), registryAllowed: true,
+          range, config: this.npmConfigFor(p.project, settings), registryAllowed: true, typesDeclared: p.project.declaredSpec(typesPackageName(p.name)) !== undefined,
         });
       }
     }
@@ -352,7 +352,7 @@ export class Checker {
     const config = this.npmConfigFor(project, settings);
     return {
       kind: 'package', specifier, name: pkg.name, subpath: pkg.subpath, registryName, fromFile: file, installed: true,
-      range: declared, config, registryAllowed: !settings.offline && !refusedByPrivateScope(config, registryName),
+      range: declared, config, registryAllowed: !settings.offline && !refusedByPrivateScope(config, registryName), typesDeclared: project.declaredSpec(typesPackageName(pkg.name)) !== undefined,
     };
   }
 
