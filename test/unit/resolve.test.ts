@@ -152,3 +152,35 @@ describe('local resolution: shapes seen in real repositories', () => {
     assert.deepStrictEqual(resolveFile('real-shapes/packages/server/src/index.ts'), { vscode: 'package:vscode' });
   });
 });
+
+describe('the version a project runs: lockfiles of every manager', () => {
+  const versionIn = (rel: string, name: string) => {
+    const file = path.join(FIXTURES, 'lockfiles', rel, 'index.js');
+    return new ProjectModel(nodeFileSystem).forFile(file).versionToCheck(name);
+  };
+
+  it('package-lock.json: the locked version, declared or not', () => {
+    assert.strictEqual(versionIn('npm', 'typescript'), '5.6.3');
+    assert.strictEqual(versionIn('npm', 'eslint'), '8.57.1');
+  });
+
+  it('pnpm-lock.yaml: the importer’s version (catalog: and peer suffixes resolved), and locked undeclared packages', () => {
+    assert.strictEqual(versionIn('pnpm/packages/app', 'typescript'), '5.9.3');
+    assert.strictEqual(versionIn('pnpm/packages/app', 'react-dom'), '18.3.1');
+    assert.strictEqual(versionIn('pnpm/packages/app', 'eslint'), '7.32.0');
+  });
+
+  it('yarn.lock, classic and Berry; bun.lock', () => {
+    assert.strictEqual(versionIn('yarn-classic', '@types/node'), '20.14.9');
+    assert.strictEqual(versionIn('yarn-classic', 'eslint'), '7.32.0');
+    assert.strictEqual(versionIn('yarn-berry', 'lodash'), '4.17.21');
+    assert.strictEqual(versionIn('bun', 'zod'), '3.23.8');
+  });
+
+  it('without a lockfile, the declared range; a pnpm catalog: spec is resolved from pnpm-workspace.yaml', () => {
+    assert.strictEqual(versionIn('npm', 'left-pad'), undefined);
+    const file = path.join(FIXTURES, 'real-shapes/packages/react-integration/src/client-v17.ts');
+    assert.strictEqual(new ProjectModel(nodeFileSystem).forFile(file).versionToCheck('react-dom'), '^18.3.1');
+    assert.strictEqual(versionIn('catalog-only/packages/tool', 'typescript'), '~5.8.0');
+  });
+});

@@ -287,7 +287,8 @@ export class Checker {
       const p = pending[i];
       // A suspected squat's tarball is not fetched: nothing of it is read.
       if (info.status === 'exists' && finding?.code !== 'suspicious-package' && tarballWorthy.has(p.ref.specifier) && !queries.has(p.ref.specifier) && !settings.offline) {
-        const range = p.project.declaredSpec(p.name);
+        // The locked version when there is a lockfile, else the declared range (else latest).
+        const range = p.project.versionToCheck(p.name);
         queries.set(p.ref.specifier, {
           kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
           range, config: this.npmConfigFor(p.project, settings), registryAllowed: true, typesDeclared: p.project.declaredSpec(typesPackageName(p.name)) !== undefined,

@@ -11,6 +11,7 @@ import { frameworkPrefixes } from './frameworks';
 import { readManifest, type Manifest } from './manifest';
 import { findConfigDir, readCompilerPaths, type CompilerPaths } from './tsconfig';
 import { findWorkspace, type Workspace } from './workspaces';
+import { catalogRange, readLockfile } from './lockfiles';
 
 export interface ProjectInfo {
   /** Nearest package.json above the file. */
@@ -25,6 +26,11 @@ export interface ProjectInfo {
   packageManager: PackageManager;
   /** Whether a name is declared by the nearest manifest or the workspace root manifest. */
   declaredSpec(name: string): string | undefined;
+  /**
+   * The version of a package the project runs: locked in its lockfile, else the declared range
+   * (a pnpm `catalog:` spec resolved to its range), else undefined (then `latest` is checked).
+   */
+  versionToCheck(name: string): string | undefined;
 }
 
 const LOCKFILES: [string, PackageManager][] = [
@@ -120,6 +126,17 @@ export class ProjectModel {
       return undefined;
     };
     const top = workspace?.root ?? manifest?.dir ?? dir;
+    const lockDirs = unique([workspace?.root, manifest?.dir].filter((d): d is string => !!d));
+    const versionToCheck = (name: string): string | undefined => {
+      let declared = declaredSpec(name);
+      if (declared?.startsWith('catalog:')) declared = catalogRange(fs, workspace?.root ?? manifest?.dir ?? dir, name, declared);
+      for (const lockDir of lockDirs) {
+        const lock = this.once(`lock\0${lockDir}`, () => readLockfile(fs, lockDir));
+        const locked = lock?.versionFor(name, manifest?.dir ?? dir, declared);
+        if (locked) return locked;
+      }
+      return declared;
+    };
     let ambientModules = this.ambient.get(top);
     if (!ambientModules) {
       ambientModules = manifest || workspace ? readAmbientModules(fs, top) : [];
@@ -135,6 +152,7 @@ export class ProjectModel {
       pnp: roots.some((r) => this.once(`pnp\0${r}`, () => fs.exists(path.join(r, '.pnp.cjs')) || fs.exists(path.join(r, '.pnp.js')))),
       packageManager: this.once(`pm\0${manifest?.dir ?? dir}`, () => detectPackageManager(fs, manifest?.dir ?? dir)),
       declaredSpec,
+      versionToCheck,
     };
   }
 }
