@@ -143,6 +143,11 @@ describe('local resolution: shapes seen in real repositories', () => {
     });
   });
 
+  it('paths of a parent tsconfig the nearer one does not extend; aliases in a suffixed config (vitest.config.e2e.ts); the browser field', () => {
+    assert.deepStrictEqual(resolveFile('real-shapes/playground/case/__tests__/case.spec.ts'), { '~utils': 'local', 'e2e-helpers/server': 'local' });
+    assert.deepStrictEqual(resolveFile('real-shapes/packages/browser-lib/src/index.js'), { jsdom: 'local' });
+  });
+
   it('the range a package develops with wins over its peer range', () => {
     const file = path.join(FIXTURES, 'real-shapes/packages/react-integration/src/client-v17.ts');
     assert.strictEqual(new ProjectModel(nodeFileSystem).forFile(file).declaredSpec('react-dom'), '^18.3.1');

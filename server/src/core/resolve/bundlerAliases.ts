@@ -7,15 +7,16 @@ import * as path from 'path';
 import ts = require('typescript');
 import type { FileSystem } from '../io';
 
-const CONFIG_FILES = [
-  'vite.config.ts', 'vite.config.js', 'vite.config.mjs', 'vite.config.mts', 'vite.config.cjs',
-  'vitest.config.ts', 'vitest.config.js', 'vitest.config.mts',
-  'webpack.config.js', 'webpack.config.ts', 'webpack.config.cjs', 'webpack.config.mjs',
-  'rollup.config.js', 'rollup.config.mjs', 'rollup.config.ts',
-  'babel.config.js', 'babel.config.cjs', 'babel.config.json', '.babelrc', '.babelrc.js', '.babelrc.json',
-  'next.config.js', 'next.config.mjs', 'next.config.ts',
-  'svelte.config.js', 'astro.config.mjs', 'astro.config.ts', 'nuxt.config.ts',
-];
+/**
+ * Config files that can declare aliases, by name: any `<tool>.config[.<suffix>].<ext>` of these tools
+ * (`vitest.config.e2e.ts`, `vite.config.prod.mjs`), and Babel's rc files.
+ */
+const CONFIG_FILE = /^(?:vite|vitest|webpack|rollup|babel|next|nuxt|astro|svelte|rspack|rsbuild|electron\.vite)[.-]config(?:\.[\w-]+)*\.(?:[cm]?[jt]s|json)$|^\.babelrc(?:\.(?:js|cjs|json))?$/;
+
+/** The names `readBundlerAliases` reads in a folder (also what a watcher of them must watch). */
+export function isBundlerConfigFile(name: string): boolean {
+  return CONFIG_FILE.test(name);
+}
 
 function propertyName(name: ts.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
@@ -54,7 +55,7 @@ export function aliasesFromConfigText(fileName: string, text: string): string[] 
 
 export function readBundlerAliases(fs: FileSystem, dir: string): string[] {
   const aliases: string[] = [];
-  for (const file of CONFIG_FILES) {
+  for (const file of fs.readDir(dir).filter(isBundlerConfigFile)) {
     const text = fs.readFile(path.join(dir, file));
     if (text !== undefined && text.length < 512 * 1024) aliases.push(...aliasesFromConfigText(file, text));
   }

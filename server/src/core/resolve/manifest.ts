@@ -13,6 +13,8 @@ export interface Manifest {
   imports?: Record<string, unknown>;
   /** Workspace globs, from `workspaces` (array or `{ packages }`). */
   workspaces?: string[];
+  /** Module names the `browser` field replaces (`"browser": { "jsdom": false }`). */
+  browserReplaced?: string[];
   /** `engines`: `vscode` there means the host provides the `vscode` module. */
   engines?: Record<string, string>;
   /** Set when the file is not valid JSON: what it declares is unknown, so "undeclared" cannot be said. */
@@ -75,6 +77,7 @@ export function readManifest(fs: FileSystem, file: string): Manifest | undefined
     dependencies,
     imports: json.imports && typeof json.imports === 'object' ? (json.imports as Record<string, unknown>) : undefined,
     engines: json.engines && typeof json.engines === 'object' ? (json.engines as Record<string, string>) : undefined,
+    browserReplaced: json.browser && typeof json.browser === 'object' ? Object.keys(json.browser).filter((k) => !k.startsWith('.') && !k.startsWith('/')) : undefined,
     workspaces,
   };
 }

@@ -113,7 +113,14 @@ export class ProjectModel {
     const manifest = this.nearestManifest(dir);
     const workspace = findWorkspace(fs, manifest?.dir ?? dir, this.workspaceRoots);
     const configDir = findConfigDir(fs, dir);
-    const compilerPaths = configDir ? this.once(`paths\0${configDir}`, () => readCompilerPaths(fs, configDir)) : { mappings: [], baseUrls: [], configs: [] };
+    // `paths` of every tsconfig from the nearest up to the workspace root: a test folder's own
+    // tsconfig need not extend the parent one whose `paths` its tests rely on (vite's `~utils`).
+    const configDirs: string[] = [];
+    for (let d = configDir; d && (d === configDir || isInside(d, workspace?.root ?? manifest?.dir)); d = findConfigDir(fs, path.dirname(d))) {
+      configDirs.push(d);
+      if (path.dirname(d) === d) break;
+    }
+    const compilerPaths = mergePaths(configDirs.map((d) => this.once(`paths\0${d}`, () => readCompilerPaths(fs, d))));
     const roots = unique([manifest?.dir, workspace?.root, configDir].filter((d): d is string => !!d));
     // Node resolves a package from node_modules in every folder above the file, so a dependency of an
     // enclosing package (up to the workspace or repository root) is available to a nested one.
@@ -155,6 +162,14 @@ export class ProjectModel {
       versionToCheck,
     };
   }
+}
+
+function isInside(dir: string, root: string | undefined): boolean {
+  return !!root && (dir === root || dir.startsWith(root + path.sep));
+}
+
+function mergePaths(all: CompilerPaths[]): CompilerPaths {
+  return { mappings: all.flatMap((p) => p.mappings), baseUrls: all.flatMap((p) => p.baseUrls), configs: all.flatMap((p) => p.configs) };
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -142,6 +142,12 @@ export const declaredTypesResolver: Resolver = {
   },
 };
 
+/** A module the package's `browser` field replaces (`"browser": { "jsdom": false }`): the bundler swaps it out. */
+export const browserFieldResolver: Resolver = {
+  name: 'browser-field',
+  resolve: (s, ctx) => (ctx.project.manifest?.browserReplaced?.includes(parsePackageSpecifier(s)?.name ?? '') ? local('replaced by the browser field') : undefined),
+};
+
 /** `vscode` in a VS Code extension (`engines.vscode`): the editor provides it at run time. */
 export const hostModuleResolver: Resolver = {
   name: 'host-modules',
@@ -174,6 +180,7 @@ export const DEFAULT_RESOLVERS: readonly Resolver[] = [
   invalidNameResolver,
   workspaceResolver,
   hostModuleResolver,
+  browserFieldResolver,
   nodeModulesResolver,
   declaredTypesResolver,
   nonRegistryDependencyResolver,
