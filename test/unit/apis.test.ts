@@ -124,10 +124,22 @@ describe('export tables (evaluate, suggestions, CommonJS shapes)', () => {
     assert.deepStrictEqual(closestExports('zzz', lodash), []);
   });
 
+  it('notices members registered on the exported value under computed names (enquirer’s prompt classes)', () => {
+    const enquirerShape = [
+      'class Enquirer {}',
+      'for (let name of Object.keys(prompts)) { Reflect.defineProperty(Enquirer, name, { get: () => prompts[name] }); }',
+      'const define = (name) => utils.defineExport(Enquirer, name, () => Enquirer.types[name]);',
+      'module.exports = Enquirer;',
+    ].join('\n');
+    assert.strictEqual(commonJsShape(enquirerShape, 'index.js').registersAtRunTime, true);
+    assert.strictEqual(commonJsShape('class A {}\nA.b = 1;\nObject.defineProperty(A, "c", {});\nmodule.exports = A;', 'index.js').registersAtRunTime, false);
+    assert.strictEqual(commonJsShape('const other = {}; other[key] = 1; module.exports = A;', 'index.js').registersAtRunTime, false);
+  });
+
   it('reads a CommonJS file as closed only when every export is written literally', () => {
     const closed = commonJsShape("exports.a = 1; module.exports.b = 2; Object.defineProperty(exports, 'c', {}); __exportStar(require('./d'), exports);", 'x.js');
-    assert.deepStrictEqual(closed, { names: ['a', 'b', 'c'], reexports: ['./d'], closed: true });
-    assert.deepStrictEqual(commonJsShape('module.exports = { a, b: 1, c() {} };', 'x.js'), { names: ['a', 'b', 'c'], reexports: [], closed: true });
+    assert.deepStrictEqual(closed, { names: ['a', 'b', 'c'], reexports: ['./d'], closed: true, registersAtRunTime: false });
+    assert.deepStrictEqual(commonJsShape('module.exports = { a, b: 1, c() {} };', 'x.js'), { names: ['a', 'b', 'c'], reexports: [], closed: true, registersAtRunTime: false });
     for (const open of ['module.exports = factory();', 'exports[key] = 1;', 'Object.assign(exports, extra);', 'module.exports = { ...other };']) {
       assert.strictEqual(commonJsShape(open, 'x.js').closed, false, open);
     }

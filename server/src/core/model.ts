@@ -136,6 +136,8 @@ export interface ExportTable {
   signatures?: Record<string, string>;
   /** False when some names could not be read (an unresolved `export *`, dynamic CommonJS exports). */
   complete: boolean;
+  /** The entry file adds members to its export under computed names at run time (a registration loop). */
+  registersAtRunTime?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';

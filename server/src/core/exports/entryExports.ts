@@ -118,7 +118,7 @@ export async function readEntryTable(input: EntryTableInput): Promise<ExportTabl
   await initLexers();
   const format = formatOfFile(entry, pj);
   const names = new Set<string>();
-  const state = { complete: true, files: 0 };
+  const state = { complete: true, files: 0, registersAtRunTime: false };
   collect(entry, pj, input.files, names, state, new Set());
   names.delete('__esModule');
   return {
@@ -131,10 +131,11 @@ export async function readEntryTable(input: EntryTableInput): Promise<ExportTabl
     exportEquals: false,
     hasDefault: names.has('default'),
     complete: state.complete && names.size > 0,
+    registersAtRunTime: state.registersAtRunTime || undefined,
   };
 }
 
-function collect(file: string, pj: PackageJson, files: PackageFiles, names: Set<string>, state: { complete: boolean; files: number }, seen: Set<string>): void {
+function collect(file: string, pj: PackageJson, files: PackageFiles, names: Set<string>, state: { complete: boolean; files: number; registersAtRunTime: boolean }, seen: Set<string>): void {
   if (seen.has(file)) return;
   seen.add(file);
   const source = files.read(file);
@@ -176,11 +177,12 @@ function collect(file: string, pj: PackageJson, files: PackageFiles, names: Set<
   const shape = commonJsShape(source, file);
   for (const name of shape.names) names.add(name);
   if (!shape.closed) state.complete = false;
+  if (shape.registersAtRunTime) state.registersAtRunTime = true;
   for (const specifier of new Set([...lexed.reexports, ...shape.reexports])) follow(specifier);
 }
 
 /** What a CommonJS file's syntax says about its exports, and whether that list is closed. */
-export function commonJsShape(source: string, file: string): { names: string[]; reexports: string[]; closed: boolean } {
+export function commonJsShape(source: string, file: string): { names: string[]; reexports: string[]; closed: boolean; registersAtRunTime: boolean } {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
   const names: string[] = [];
   const reexports: string[] = [];
@@ -191,13 +193,27 @@ export function commonJsShape(source: string, file: string): { names: string[]; 
   const requireOf = (n: ts.Node): string | undefined =>
     ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments.length === 1 && ts.isStringLiteralLike(n.arguments[0]) ? n.arguments[0].text : undefined;
   const literalKey = (n: ts.Expression) => (ts.isStringLiteralLike(n) ? n.text : undefined);
+  // `module.exports = Enquirer` and, elsewhere, `Reflect.defineProperty(Enquirer, name, ...)` or
+  // `Enquirer[name] = ...` with a computed name: members registered at run time (enquirer's prompt
+  // classes), which neither a lexer nor the typings may list.
+  let exportedIdentifier: string | undefined;
+  const computedOn = new Set<string>();
+  const noteComputedMember = (node: ts.Node) => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(node.left) && ts.isIdentifier(node.left.expression) && literalKey(node.left.argumentExpression) === undefined) {
+      computedOn.add(node.left.expression.text);
+    } else if (ts.isCallExpression(node) && node.arguments.length >= 2 && ts.isIdentifier(node.arguments[0]) && literalKey(node.arguments[1]) === undefined && !ts.isObjectLiteralExpression(node.arguments[1])) {
+      computedOn.add(node.arguments[0].text); // Reflect.defineProperty(X, name, ...), utils.defineExport(X, name, ...)
+    }
+  };
 
   const visit = (node: ts.Node): void => {
+    noteComputedMember(node);
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = node.left;
       if (isExportsObject(left)) {
         // module.exports = { a, b: 1 } is closed; module.exports = require('./x') re-exports; anything else is open.
         const value = ts.isParenthesizedExpression(node.right) ? node.right.expression : node.right;
+        if (ts.isIdentifier(value)) exportedIdentifier = value.text;
         const required = requireOf(value);
         if (required) reexports.push(required);
         else if (ts.isObjectLiteralExpression(value)) {
@@ -230,5 +246,5 @@ export function commonJsShape(source: string, file: string): { names: string[]; 
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { names, reexports, closed };
+  return { names, reexports, closed, registersAtRunTime: !!exportedIdentifier && computedOn.has(exportedIdentifier) };
 }

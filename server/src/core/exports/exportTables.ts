@@ -87,7 +87,7 @@ export class ExportTables {
   private readonly disk: DiskCache<ExportTable> | undefined;
 
   constructor(private readonly options: ExportTablesOptions) {
-    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v2.jsonl'), options.logger, isExportTable) : undefined;
+    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v3.jsonl'), options.logger, isExportTable) : undefined;
   }
 
   /** node_modules or tsconfig changed: tables read from the workspace may be stale. */
@@ -350,7 +350,10 @@ async function withRuntimeNames(table: ExportTable | undefined, entry: Parameter
   if (!runtime) return table;
   const names = new Set(table.names);
   const extra = runtime.names.filter((n) => !names.has(n));
-  return extra.length === 0 ? table : { ...table, names: [...table.names, ...extra] };
+  // Members the entry file registers at run time under computed names: the typings may leave them
+  // out (enquirer's prompt classes), so a name neither lists is no longer a verdict.
+  const open = runtime.registersAtRunTime ? { complete: false } : {};
+  return extra.length === 0 && !runtime.registersAtRunTime ? table : { ...table, ...open, names: [...table.names, ...extra] };
 }
 
 function sourceLabel(name: string, owner: { name: string; version: string } | undefined): string {
