@@ -169,7 +169,7 @@ describe('the version a project runs: lockfiles of every manager', () => {
     assert.strictEqual(versionIn('npm', 'eslint'), '8.57.1');
   });
 
-  it('pnpm-lock.yaml: the importer’s version (catalog: and peer suffixes resolved), and locked undeclared packages', () => {
+  it('pnpm-lock.yaml (two documents, as pnpm 10 writes): the importer’s version (catalog: and peer suffixes resolved), and locked undeclared packages', () => {
     assert.strictEqual(versionIn('pnpm/packages/app', 'typescript'), '5.9.3');
     assert.strictEqual(versionIn('pnpm/packages/app', 'react-dom'), '18.3.1');
     assert.strictEqual(versionIn('pnpm/packages/app', 'eslint'), '7.32.0');

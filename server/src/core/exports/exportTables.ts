@@ -39,6 +39,8 @@ export type ModuleQuery =
       config: NpmConfig;
       /** The registry may be asked about this name (not offline, not a private scope without its own registry). */
       registryAllowed: boolean;
+      /** `latest` from the registry lookup, when known (saves fetching the document again). */
+      latest?: string;
       /** The project declares `@types/<name>` (its types may come from there, another major than the package's). */
       typesDeclared?: boolean;
     };
@@ -47,6 +49,31 @@ export interface TableAnswer {
   table: ExportTable;
   /** Read from files in the workspace (node_modules, the workspace's @types/node). */
   fromWorkspace: boolean;
+}
+
+const OTHER_VERSIONS_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** A range can resolve to a newer release tomorrow: a day, then the document is asked again. */
+const RESOLVED_VERSION_TTL_MS = 24 * 60 * 60 * 1000;
+
+interface StoredVersion {
+  version: string;
+  checkedAt: number;
+}
+
+function isStoredVersion(v: unknown): v is StoredVersion {
+  const o = v as StoredVersion;
+  return !!o && typeof o.version === 'string' && typeof o.checkedAt === 'number';
+}
+
+interface StoredOtherVersions {
+  addedIn?: string;
+  lastIn?: string;
+  checkedAt: number;
+}
+
+function isStoredOtherVersions(v: unknown): v is StoredOtherVersions {
+  const o = v as StoredOtherVersions;
+  return !!o && typeof o.checkedAt === 'number' && (o.addedIn === undefined || typeof o.addedIn === 'string') && (o.lastIn === undefined || typeof o.lastIn === 'string');
 }
 
 export interface OtherVersions {
@@ -85,9 +112,15 @@ export class ExportTables {
   /** Answers of otherVersions, so a keystroke does not ask for the version list again. */
   private readonly others = new LRUCache<string, Promise<OtherVersions | undefined>>({ max: 2000, ttl: 60 * 60 * 1000 });
   private readonly disk: DiskCache<ExportTable> | undefined;
+  /** otherVersions answers across runs: a CI gate should not fetch version lists every time. */
+  private readonly othersDisk: DiskCache<StoredOtherVersions> | undefined;
+  /** Which version a range resolved to, across runs (react-dom@^18 needs the whole document to answer). */
+  private readonly versionsDisk: DiskCache<StoredVersion> | undefined;
 
   constructor(private readonly options: ExportTablesOptions) {
     this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v3.jsonl'), options.logger, isExportTable) : undefined;
+    this.othersDisk = options.cacheDir ? new DiskCache<StoredOtherVersions>(path.join(options.cacheDir, 'other-versions.jsonl'), options.logger, isStoredOtherVersions) : undefined;
+    this.versionsDisk = options.cacheDir ? new DiskCache<StoredVersion>(path.join(options.cacheDir, 'resolved-versions.jsonl'), options.logger, isStoredVersion) : undefined;
   }
 
   /** node_modules or tsconfig changed: tables read from the workspace may be stale. */
@@ -101,10 +134,14 @@ export class ExportTables {
     this.versions.clear();
     this.others.clear();
     this.disk?.clear();
+    this.othersDisk?.clear();
+    this.versionsDisk?.clear();
   }
 
   flush(): void {
     this.disk?.flush();
+    this.othersDisk?.flush();
+    this.versionsDisk?.flush();
   }
 
   async tableFor(q: ModuleQuery): Promise<TableAnswer | undefined> {
@@ -118,7 +155,7 @@ export class ExportTables {
       if (table) return { table, fromWorkspace: true };
       return undefined;
     }
-    const version = await this.resolveVersion(q.registryName, q.range, q.config);
+    const version = await this.resolveVersion(q.registryName, q.range, q.config, q.latest);
     if (!version) return undefined;
     const table = await this.registryTable(q.registryName, version, q.subpath, q.config, q.name);
     return table && { table, fromWorkspace: false };
@@ -133,7 +170,13 @@ export class ExportTables {
     const key = `${registryFor(config, registryName).url}|${registryName}@${checkedVersion}${subpath}|${question.key}`;
     let answer = this.others.get(key);
     if (!answer) {
-      answer = this.searchOtherVersions(registryName, subpath, config, checkedVersion, question.has, localName);
+      const stored = this.othersDisk?.get(key);
+      // Releases get published: a stored answer is trusted for a week, as a lookup that exists is.
+      if (stored && Date.now() - stored.checkedAt < OTHER_VERSIONS_TTL_MS) answer = Promise.resolve(stored.addedIn || stored.lastIn ? { addedIn: stored.addedIn, lastIn: stored.lastIn } : undefined);
+      else {
+        answer = this.searchOtherVersions(registryName, subpath, config, checkedVersion, question.has, localName);
+        void answer.then((found) => this.othersDisk?.set(key, { ...found, checkedAt: Date.now() }), () => undefined);
+      }
       this.others.set(key, answer);
     }
     return answer;
@@ -192,16 +235,23 @@ export class ExportTables {
     return dir && this.options.fs.exists(path.join(dir, 'index.d.ts')) ? dir : undefined;
   }
 
-  private async resolveVersion(name: string, range: string | undefined, config: NpmConfig): Promise<string | undefined> {
+  private async resolveVersion(name: string, range: string | undefined, config: NpmConfig, latest?: string): Promise<string | undefined> {
+    // No registry document is needed when the answer is already known: a version the lockfile pins,
+    // or the latest release (from the cached lookup) when the range takes it, as npm would pick it.
+    if (range && semver.valid(range)) return semver.clean(range) ?? range;
+    if (latest && semver.valid(latest) && (!range || range === 'latest' || (semver.validRange(range) && semver.satisfies(latest, range)))) return latest;
     const wanted = range && semver.validRange(range) ? range : 'latest';
     const spec = `${name}@${wanted}`;
     const key = `${registryFor(config, name).url}|${spec}`;
     const known = this.versions.get(key);
     if (known) return known;
+    const stored = this.versionsDisk?.get(key);
+    if (stored && Date.now() - stored.checkedAt < RESOLVED_VERSION_TTL_MS) return stored.version;
     if (this.failures.has(key)) return undefined;
     try {
       const version = await this.options.tarballs.resolveVersion(name, wanted, config);
       this.versions.set(key, version);
+      this.versionsDisk?.set(key, { version, checkedAt: Date.now() });
       return version;
     } catch (e) {
       this.options.logger.debug(`resolving ${spec}: ${(e as Error).message}`);

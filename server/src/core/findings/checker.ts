@@ -291,7 +291,7 @@ export class Checker {
         const range = p.project.versionToCheck(p.name);
         queries.set(p.ref.specifier, {
           kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
-          range, config: this.npmConfigFor(p.project, settings), registryAllowed: true, typesDeclared: p.project.declaredSpec(typesPackageName(p.name)) !== undefined,
+          range, latest: info.latest, config: this.npmConfigFor(p.project, settings), registryAllowed: true, typesDeclared: p.project.declaredSpec(typesPackageName(p.name)) !== undefined,
         });
       }
     }

@@ -107,7 +107,10 @@ export class NpmRegistryClient implements RegistryClient {
         fetchRetries: 1,
         fetchRetryMintimeout: 100,
         fetchRetryMaxtimeout: 500,
-        cache: this.options.httpCacheDir,
+        // Registry documents are not written to the HTTP cache: the answers are kept (npm-registry.jsonl,
+        // other-versions.jsonl), and writing a 50 MB document to disk on every run costs more than it
+        // saves. While the registry is down, version questions are then unanswered: no finding.
+        cache: o.offline ? this.options.httpCacheDir : undefined,
         signal: stall.signal,
         ...this.options.fetchOptions,
       });

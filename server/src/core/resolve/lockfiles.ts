@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import * as semver from 'semver';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { FileSystem } from '../io';
 
@@ -60,12 +60,27 @@ function importerKey(lockDir: string, importerDir: string): string {
 }
 
 function pnpmLock(file: string, dir: string, text: string): Lockfile {
-  const doc = parseYaml(text, { maxAliasCount: -1 }) as {
+  // pnpm 10+ may write two YAML documents: the package manager's own dependencies, then the project's.
+  const documents = parseAllDocuments(text);
+  const parsed = (Array.isArray(documents) ? documents : [documents]).map((d) => d.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null);
+  const doc = (parsed.find((d) => d?.settings) ?? parsed[parsed.length - 1] ?? {}) as {
     importers?: Record<string, Record<string, Record<string, { version?: string } | string>>>;
     packages?: Record<string, unknown>;
-    dependencies?: Record<string, { version?: string } | string>;
-    devDependencies?: Record<string, { version?: string } | string>;
+  } & Record<string, Record<string, { version?: string } | string>>;
+  // Only what versionFor reads is kept: the parsed document of a large lockfile is tens of megabytes.
+  const importers = new Map<string, Map<string, string>>();
+  const addImporter = (key: string, importer: Record<string, Record<string, { version?: string } | string>> | undefined) => {
+    const versions = new Map<string, string>();
+    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+      for (const [name, entry] of Object.entries(importer?.[field] ?? {})) {
+        const version = bare(typeof entry === 'string' ? entry : (entry?.version ?? ''));
+        if (semver.valid(version) && !versions.has(name)) versions.set(name, version);
+      }
+    }
+    importers.set(key, versions);
   };
+  if (doc.importers) for (const [key, importer] of Object.entries(doc.importers)) addImporter(key, importer);
+  else addImporter('.', doc); // lockfile v5 without workspaces: the root's dependencies at the top
   const all = new Map<string, string[]>();
   for (const key of Object.keys(doc.packages ?? {})) {
     // `/eslint@7.32.0`, `eslint@7.32.0`, `/@scope/x@1.0.0(peer@1)`, lockfile v5 `/eslint/7.32.0`
@@ -74,15 +89,7 @@ function pnpmLock(file: string, dir: string, text: string): Lockfile {
   }
   return {
     file,
-    versionFor(name, importerDir, range) {
-      const importer = doc.importers?.[importerKey(dir, importerDir)] ?? (importerKey(dir, importerDir) === '.' ? doc : undefined);
-      for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
-        const entry = (importer as Record<string, Record<string, { version?: string } | string>> | undefined)?.[field]?.[name];
-        const version = typeof entry === 'string' ? entry : entry?.version;
-        if (version && semver.valid(bare(version))) return bare(version);
-      }
-      return pick(all.get(name) ?? [], range);
-    },
+    versionFor: (name, importerDir, range) => importers.get(importerKey(dir, importerDir))?.get(name) ?? pick(all.get(name) ?? [], range),
   };
 }
 

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench:real -- <folder>... [--offline]`: Groundcheck on checked-out real repositories.
+ * Per repository: the files checked, a cold run (empty cache) and a warm run (the same cache), each
+ * with its wall time and the process's peak RSS, and the time TypeScript alone needs to parse the
+ * same JavaScript/TypeScript files (`ts.createSourceFile` over the CLI's own file list, in this
+ * run): the floor a parser-based checker can approach. Prints a table. The repositories are never
+ * part of this one; the cold run asks the registry of your npm configuration.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import ts = require('typescript');
+import { collectFiles } from '../server/src/cli/files';
+import { isJavaScriptDocument } from '../server/src/core/extract';
+
+const CLI = path.resolve(__dirname, '..', '..', 'bin', 'groundcheck.js');
+
+interface Run {
+  seconds: number;
+  peakMb: number;
+  files: number;
+  code: number;
+}
+
+/** The CLI in a child process whose peak RSS it reports itself on exit (process.resourceUsage). */
+function runCli(folder: string, cacheHome: string, extra: string[]): Promise<Run> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-real-'));
+  const rssFile = path.join(dir, 'rss');
+  const probe = path.join(dir, 'probe.js');
+  fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+  const report = path.join(dir, 'report.json');
+  const started = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', probe, CLI, 'check', '.', '--format', 'json', '-o', report, '--fail-on', 'never', ...extra], {
+      cwd: folder,
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const files = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as { summary: { filesChecked: number } }).summary.filesChecked : 0;
+      const peakMb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) / 1024 : NaN;
+      resolve({ seconds, peakMb, files, code: code ?? -1 });
+    });
+  });
+}
+
+/** TypeScript's parser alone over the same JS/TS files, read from disk in the same way. */
+function parseOnlySeconds(folder: string): { seconds: number; files: number } {
+  const files = collectFiles(folder).filter((f) => isJavaScriptDocument({ path: f }));
+  const started = process.hrtime.bigint();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (text.length > 10 * 1024 * 1024) continue;
+    ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  }
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, files: files.length };
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const offline = args.includes('--offline');
+  const folders = args.filter((a) => !a.startsWith('--'));
+  if (folders.length === 0) {
+    console.error('usage: npm run bench:real -- <folder>... [--offline]');
+    return 2;
+  }
+  const rows: string[] = [];
+  for (const folder of folders.map((f) => path.resolve(f))) {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-real-cache-'));
+    const cold = await runCli(folder, cache, offline ? ['--offline'] : []);
+    const warm = await runCli(folder, cache, offline ? ['--offline'] : []);
+    const parse = parseOnlySeconds(folder);
+    const ratio = (warm.seconds / parse.seconds).toFixed(1);
+    rows.push(
+      `| ${path.basename(folder)} | ${cold.files} | ${cold.seconds.toFixed(1)} s | ${cold.peakMb.toFixed(0)} MB | ${warm.seconds.toFixed(1)} s | ${warm.peakMb.toFixed(0)} MB | ${parse.seconds.toFixed(1)} s (${parse.files} JS/TS files) | ${ratio}× |`,
+    );
+    process.stderr.write(`${path.basename(folder)} done\n`);
+  }
+  console.log(`Real repositories on ${os.cpus().length} cores${offline ? ' (--offline)' : ''}:\n`);
+  console.log('| repository | files checked | cold | cold peak RSS | warm | warm peak RSS | TypeScript parse only | warm ÷ parse |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+  return 0;
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`bench:real failed: ${(e as Error).stack ?? e}`);
+  process.exit(2);
+});
