@@ -79,14 +79,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
         },
       },
     },
-    synchronize: {
-      // The server re-reads project facts when these change.
-      fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/{package.json,groundcheck.json,tsconfig*.json,jsconfig*.json,.npmrc,pnpm-workspace.yaml,lerna.json,*.d.ts}'),
-        vscode.workspace.createFileSystemWatcher('**/{package-lock.json,yarn.lock,pnpm-lock.yaml,bun.lock,bun.lockb}'),
-        vscode.workspace.createFileSystemWatcher('**/{requirements*.txt,pyproject.toml,setup.cfg,Pipfile,uv.lock,poetry.lock,pip.conf,*.dist-info/RECORD}'),
-      ],
-    },
+    // No file watchers here: the server registers its own (server/src/core/watchedFiles.ts).
     initializationOptions: { cacheDir: context.globalStorageUri.fsPath, trusted },
     outputChannel: log,
     traceOutputChannel: log,

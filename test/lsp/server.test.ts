@@ -31,6 +31,13 @@ for (const [label, serverBin] of SERVERS) describe(`groundcheck-lsp --stdio (${l
     await registry?.stop();
   });
 
+  it('registers watchers for every file its resolvers read (bundler configs and lockfiles included)', async () => {
+    const watch = await client.waitForRegistration('workspace/didChangeWatchedFiles');
+    const globs = watch?.registerOptions?.watchers?.map((w) => w.globPattern) ?? [];
+    assert.ok(globs.some((g) => g.includes('vitest') && g.includes('config')), globs.join(' '));
+    assert.ok(globs.some((g) => g.includes('pnpm-lock.yaml')) && globs.some((g) => g.includes('tox.ini')), globs.join(' '));
+  });
+
   it('publishes nothing for a file of real imports of every kind', async () => {
     const file = path.join(app(), 'real.ts');
     const uri = client.open(file, fs.readFileSync(file, 'utf8'));

@@ -38,6 +38,12 @@ export interface Published {
   statusesBefore: number;
 }
 
+export interface Registration {
+  id: string;
+  method: string;
+  registerOptions?: { watchers?: { globPattern: string }[] };
+}
+
 export interface StartOptions {
   rootDir: string;
   env?: NodeJS.ProcessEnv;
@@ -53,6 +59,19 @@ export class LspClient {
   readonly published: Published[] = [];
   readonly logs: string[] = [];
   readonly statuses: unknown[] = [];
+  /** What the server registered dynamically (configuration, file watchers). */
+  readonly registrations: Registration[] = [];
+  private readonly registrationWaiters: { method: string; resolve: (r: Registration) => void }[] = [];
+
+  /** The server's dynamic registration of `method`, received or to come. */
+  waitForRegistration(method: string, timeoutMs = 10_000): Promise<Registration> {
+    const past = this.registrations.find((r) => r.method === method);
+    if (past) return Promise.resolve(past);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no registration of ${method} within ${timeoutMs} ms`)), timeoutMs);
+      this.registrationWaiters.push({ method, resolve: (r) => (clearTimeout(timer), resolve(r)) });
+    });
+  }
   settings: Record<string, unknown>;
   private waiters: { test: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
   private statusWaiters: { test: (s: unknown) => boolean; resolve: (s: unknown) => void }[] = [];
@@ -75,7 +94,11 @@ export class LspClient {
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'groundcheck' ? client.settings : null)),
     );
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: Registration[] }) => {
+      client.registrations.push(...params.registrations);
+      for (const r of params.registrations) client.registrationWaiters.filter((w) => w.method === r.method).forEach((w) => w.resolve(r));
+      return null;
+    });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
     connection.onNotification('groundcheck/status', (p: unknown) => {
       client.statuses.push(p);
@@ -92,7 +115,7 @@ export class LspClient {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(o.rootDir) }],
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
       initializationOptions: o.initializationOptions ?? {},
     });
     await connection.sendNotification('initialized', {});

@@ -8,6 +8,7 @@ import { URI } from 'vscode-uri';
 import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   type Diagnostic,
   TextDocuments,
   TextDocumentSyncKind,
@@ -23,6 +24,7 @@ import { isSupportedDocument } from '../core/extract';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import type { CheckResult } from '../core/model';
 import type { ConfigProblem } from '../core/config/validate';
+import { WATCHED_FILE_GLOBS } from '../core/watchedFiles';
 import { toolVersion as version } from '../core/version';
 import { codeActionsFor } from './codeActions';
 import { toDiagnostic } from './diagnostics';
@@ -64,6 +66,7 @@ export function startServer(connection: Connection): void {
   process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection: ${(reason as Error)?.stack ?? reason}`));
   let core: Core | undefined;
   let pullConfiguration = false;
+  let dynamicWatchers = false;
   let fallbackSettings: GroundcheckSettings = normalizeSettings(undefined);
   const settingsCache = new Map<string, Promise<GroundcheckSettings>>();
   const results = new Map<string, CheckResult & { version: number }>();
@@ -180,6 +183,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    dynamicWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     fallbackSettings = normalizeSettings(init.settings);
     const cacheDir = init.cacheDir ?? defaultCacheDir();
     core = createCore({ logger, cacheDir, trusted: init.trusted !== false, timeoutMs: init.timeoutMs });
@@ -199,6 +203,12 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'groundcheck' }).catch(() => undefined);
+    // The server says which files it reads, so every client (not only VS Code) invalidates it.
+    if (dynamicWatchers) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILE_GLOBS.map((globPattern) => ({ globPattern })) })
+        .catch((e: Error) => logger.warn(`could not register file watchers: ${e.message}`));
+    }
   });
 
   connection.onDidChangeConfiguration((change) => {
