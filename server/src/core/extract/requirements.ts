@@ -216,6 +216,19 @@ export function parsePyproject(text: string): RequirementsFile | { error: string
   if (groups && typeof groups === 'object') for (const list of Object.values(groups)) if (Array.isArray(list)) list.forEach((v) => addPep508(v));
   if (!buildFirst && Array.isArray(build)) build.forEach((v) => addPep508(v, 'build-system'));
 
+  // [tool.uv.sources]: a requirement served from git, a path, a URL or the uv workspace is not on the index.
+  const uvSources = ((doc.tool as Record<string, unknown> | undefined)?.uv as Record<string, unknown> | undefined)?.sources as Record<string, unknown> | undefined;
+  if (uvSources && typeof uvSources === 'object') {
+    const elsewhere = new Map(Object.entries(uvSources).map(([name, src]) => {
+      const o = (src && typeof src === 'object' ? src : {}) as Record<string, unknown>;
+      const where = [o.git, o.path, o.url].find((v) => typeof v === 'string') as string | undefined;
+      return [normalizePythonName(name), where ?? (o.workspace === true ? 'workspace' : undefined)] as const;
+    }));
+    for (const r of out.requirements) {
+      const where = elsewhere.get(r.normalized);
+      if (where && !r.url) r.url = where;
+    }
+  }
   const poetry = (doc.tool as Record<string, unknown> | undefined)?.poetry as Record<string, unknown> | undefined;
   const poetryTables: [string, unknown][] = [['[tool.poetry.dependencies]', poetry?.dependencies], ['[tool.poetry.dev-dependencies]', poetry?.['dev-dependencies']]];
   const poetryGroups = poetry?.group as Record<string, { dependencies?: unknown }> | undefined;
