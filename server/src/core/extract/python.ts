@@ -94,7 +94,7 @@ function stringLiteral(node: SyntaxNode | null | undefined): SyntaxNode | undefi
   return parts.length === 1 && parts[0]?.type === 'string_content' ? parts[0] : undefined;
 }
 
-export async function extractPython(text: string): Promise<PythonImport[]> {
+export async function extractPython(text: string, options: { testFile?: boolean } = {}): Promise<PythonImport[]> {
   const parser = await pythonParser();
   const tree = parser.parse(text);
   if (!tree) return [];
@@ -156,7 +156,9 @@ export async function extractPython(text: string): Promise<PythonImport[]> {
   }
   for (const imp of inFunction) {
     const top = imp.module.split('.')[0];
-    if (strings.has(imp.module) || strings.has(top) || strings.has(`${top}.py`)) imp.madeAtRunTime = true;
+    // The file writes `top.py`, or names the dotted module it imports (purges "namespace.package2");
+    // a bare name in a string is only telling in a test, where fixtures write modules to import.
+    if (strings.has(`${top}.py`) || (imp.module.includes('.') && strings.has(imp.module)) || (options.testFile && strings.has(top))) imp.madeAtRunTime = true;
   }
   return out;
 }

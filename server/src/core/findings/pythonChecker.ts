@@ -133,7 +133,7 @@ export class PythonChecker {
   }
 
   private async checkImports(file: string, text: string, project: PythonProjectInfo, config: PypiConfig, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
-    const imports = await extractPython(text);
+    const imports = await extractPython(text, { testFile: /(?:^|[\\/])(?:test_[^\\/]*|[^\\/]*_test|conftest)\.py$/.test(file) });
     if (token.isCancellationRequested) throw new CancelledError();
     const pending: { imp: PythonImport; top: string; candidates: string[] }[] = [];
     for (const imp of imports) {
