@@ -45,6 +45,13 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
         if (edit) actions.push(fix(`Replace with '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [edit] } }, i === 0));
       });
     }
+    // package.json: a range no release satisfies gets the newest release's caret range.
+    if (diagnostic.code === 'missing-version' && data.ecosystem !== 'pypi') {
+      data.suggestions.forEach((suggestion, i) => {
+        actions.push(fix(`Use '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [{ range: diagnostic.range, newText: suggestion }] } }, i === 0));
+      });
+      continue;
+    }
     if ((diagnostic.code === 'missing-export' || diagnostic.code === 'export-in-other-version') && data.exportName) {
       data.suggestions.forEach((suggestion, i) => {
         const edit: TextEdit = { range: diagnostic.range, newText: suggestion };

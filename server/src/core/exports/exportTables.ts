@@ -161,6 +161,16 @@ export class ExportTables {
     return table && { table, fromWorkspace: false };
   }
 
+  /** Every published version of a package (from the streamed registry document), undefined when it cannot be had. */
+  async publishedVersions(name: string, config: NpmConfig): Promise<string[] | undefined> {
+    try {
+      return (await this.options.tarballs.versions(name, config)).versions;
+    } catch (e) {
+      this.options.logger.debug(`versions of ${name}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
   /**
    * For a name missing from `checkedVersion`: the nearest newer version that has it, or the latest
    * older one. Probes the newest release of a few other majors (and the first of the major where

@@ -22,6 +22,7 @@ import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
 import { manifestUnreadableMessage, missingPackageMessage, squatMessage, undeclaredMessage, unverifiedMessage } from './messages';
 import { ApiChecker } from './apiChecker';
+import { ManifestChecker } from './manifestChecker';
 import type { ExportTables, ModuleQuery } from '../exports/exportTables';
 import { parsePackageSpecifier } from '../resolve/specifier';
 
@@ -124,10 +125,13 @@ export class Checker {
 
   readonly python: PythonChecker | undefined;
   private readonly apis: ApiChecker | undefined;
+  private readonly manifests: ManifestChecker;
 
   constructor(private readonly deps: CheckerDeps) {
     this.projects = new ProjectModel(deps.fs);
     this.apis = deps.tables ? new ApiChecker({ tables: deps.tables, logger: deps.logger }) : undefined;
+    const tables = deps.tables;
+    this.manifests = new ManifestChecker({ lookup: deps.lookup, index: deps.index, versions: tables ? (name, config) => tables.publishedVersions(name, config) : undefined });
     this.python = deps.python
       ? new PythonChecker({ fs: deps.fs, lookup: deps.python.lookup, index: deps.python.index, logger: deps.logger, clock: deps.clock, env: deps.env, trusted: deps.trusted, homeDir: deps.homeDir })
       : undefined;
@@ -234,7 +238,7 @@ export class Checker {
       const total = this.deps.clock.now() - t0;
       return { ...outcome, timings: { extractMs: 0, resolveMs: 0, lookupMs: total, totalMs: total } };
     }
-    if (isPackageManifest(doc)) return this.checkManifest(doc, settings, t0);
+    if (isPackageManifest(doc)) return this.checkManifest(doc, settings, t0, token);
     const extracted = extractReferences(doc, this.parser);
     if (!extracted.ok) return empty(extracted.reason);
     const t1 = this.deps.clock.now();
@@ -324,10 +328,15 @@ export class Checker {
     };
   }
 
-  /** package.json itself: a file that does not parse is an error at the place it breaks. */
-  private checkManifest(doc: DocumentInput, settings: GroundcheckSettings, t0: number): CheckResult {
+  /**
+   * package.json itself: a file that does not parse is an error at the place it breaks; otherwise
+   * its registry dependencies are checked (see ManifestChecker).
+   */
+  private async checkManifest(doc: DocumentInput, settings: GroundcheckSettings, t0: number, token: CancellationToken): Promise<CheckResult> {
     const error = unreadableReason(doc.text) ? undefined : jsonParseError(doc.text);
     const findings: Finding[] = [];
+    let references = 0;
+    let unverified = 0;
     if (error && settings.severity['manifest-unreadable'] !== 'off') {
       findings.push({
         code: 'manifest-unreadable',
@@ -336,9 +345,15 @@ export class Checker {
         range: { start: error.position, end: { line: error.position.line, character: error.position.character + 1 } },
         data: { packageName: '', subpath: '', suggestions: [] },
       });
+    } else if (!error) {
+      const project = this.projects.forFile(doc.path);
+      const outcome = await this.manifests.check(doc.text, project, this.npmConfigFor(project, settings), settings, token);
+      findings.push(...outcome.findings);
+      references = outcome.references;
+      unverified = outcome.unverified;
     }
     const totalMs = this.deps.clock.now() - t0;
-    return { findings, references: 0, unverified: 0, timings: { extractMs: 0, resolveMs: 0, lookupMs: totalMs, totalMs } };
+    return { findings, references, unverified, timings: { extractMs: 0, resolveMs: 0, lookupMs: totalMs, totalMs } };
   }
 
   /** How to read the exports of a module resolved without the registry: a builtin or an installed package. */
