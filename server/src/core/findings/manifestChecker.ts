@@ -2,7 +2,8 @@
  * package.json as a place where made-up names get installed: every registry dependency must exist
  * (`missing-package` on the name, with suggestions), must not be a squat of a popular package
  * (`suspicious-package`), and its range must be satisfiable by a published version
- * (`missing-version` on the range, naming the newest release). `workspace:`, `file:`, `link:`, git,
+ * (`missing-version` on the range, naming the newest release; not for peer ranges, which describe
+ * compatibility rather than an install). `workspace:`, `file:`, `link:`, git,
  * URL and `catalog:` specs are not registry versions and are skipped; `npm:` aliases are checked at
  * their target. Offsets come from jsonc-parser, so diagnostics sit exactly on the name or range.
  */
@@ -35,6 +36,8 @@ interface Entry {
   range?: string;
   nameRange: Range;
   specRange: Range;
+  /** A peer range says which versions it works with, not what is installed: its range is not checked. */
+  peer: boolean;
 }
 
 export class ManifestChecker {
@@ -51,7 +54,7 @@ export class ManifestChecker {
       for (const prop of section.children ?? []) {
         const [key, value] = prop.children ?? [];
         if (key?.type !== 'string' || value?.type !== 'string') continue;
-        const entry = this.entryOf(String(key.value), String(value.value), key, value, position, project);
+        const entry = this.entryOf(String(key.value), String(value.value), key, value, position, project, field === 'peerDependencies');
         if (entry && !matchesAny(entry.name, settings.allow) && !matchesAny(entry.registryName, settings.allow) && !refusedByPrivateScope(config, entry.registryName)) entries.push(entry);
       }
     }
@@ -69,7 +72,7 @@ export class ManifestChecker {
     return { findings, references: entries.length, unverified };
   }
 
-  private entryOf(name: string, spec: string, key: JsonNode, value: JsonNode, position: (offset: number) => Position, project: ProjectInfo): Entry | undefined {
+  private entryOf(name: string, spec: string, key: JsonNode, value: JsonNode, position: (offset: number) => Position, project: ProjectInfo, peer: boolean): Entry | undefined {
     if (project.workspace?.packages.has(name) || spec.startsWith('catalog:')) return undefined;
     const source = dependencySource(name, spec);
     if (source.kind === 'elsewhere') return undefined;
@@ -78,7 +81,7 @@ export class ManifestChecker {
     const range = spec.startsWith('npm:') ? spec.slice(4 + registryName.length + 1) || undefined : spec;
     // Inside the quotes: the name, and the range as written.
     const inner = (node: JsonNode): Range => ({ start: position(node.offset + 1), end: position(node.offset + node.length - 1) });
-    return { name, registryName, range, nameRange: inner(key), specRange: inner(value) };
+    return { name, registryName, range, nameRange: inner(key), specRange: inner(value), peer };
   }
 
   private async verdict(e: Entry, info: PackageInfo, config: NpmConfig, settings: GroundcheckSettings): Promise<Finding | undefined> {
@@ -101,7 +104,7 @@ export class ManifestChecker {
   /** A range no published version satisfies; checked against the version list only when `latest` does not satisfy it. */
   private async rangeVerdict(e: Entry, info: PackageInfo, config: NpmConfig, settings: GroundcheckSettings, data: Finding['data']): Promise<Finding | undefined> {
     const range = e.range;
-    if (!range || settings.offline || !this.deps.versions || !semver.validRange(range) || range === '*' || range === 'latest') return undefined;
+    if (!range || e.peer || settings.offline || !this.deps.versions || !semver.validRange(range) || range === '*' || range === 'latest') return undefined;
     if (info.latest && semver.satisfies(info.latest, range, { includePrerelease: true })) return undefined;
     const versions = await this.deps.versions(e.registryName, config);
     if (!versions || versions.length === 0 || versions.some((v) => semver.satisfies(v, range, { includePrerelease: true }))) return undefined;
