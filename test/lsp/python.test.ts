@@ -56,7 +56,14 @@ for (const [label, serverBin] of [['tsc build', SERVER_BIN], ['bundled dist/serv
       assert.deepStrictEqual(summary(text, diagnostics), expected);
     }
     const requirements = client.published.find((p) => p.uri.endsWith('requirements.txt'))!;
-    assert.match(requirements.diagnostics.find((d) => d.code === 'missing-version')!.message, /the newest is 0\.115\.6/);
+    const pin = requirements.diagnostics.find((d) => d.code === 'missing-version')!;
+    assert.match(pin.message, /the newest is 0\.115\.6/);
+    // The fix pins the newest release in place of the specifier, leaving the name.
+    const fixes = await client.codeActions(requirements.uri, [pin]);
+    const use = fixes.find((f) => f.title === "Use '==0.115.6'");
+    assert.ok(use, fixes.map((f) => f.title).join(' | '));
+    const edit = use.edit!.changes![requirements.uri][0];
+    assert.deepStrictEqual([edit.range.start.character, edit.range.end.character, edit.newText], ['fastapi'.length, 'fastapi==0.999.0'.length, '==0.115.6']);
   });
 
   it('checks notebook cells, resolving imports from the notebook folder', async () => {

@@ -45,11 +45,15 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
         if (edit) actions.push(fix(`Replace with '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [edit] } }, i === 0));
       });
     }
-    // package.json: a range no release satisfies gets the newest release's caret range.
-    if (diagnostic.code === 'missing-version' && data.ecosystem !== 'pypi') {
-      data.suggestions.forEach((suggestion, i) => {
-        actions.push(fix(`Use '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [{ range: diagnostic.range, newText: suggestion }] } }, i === 0));
-      });
+    // A version no release satisfies: package.json gets the newest release's caret range (the
+    // diagnostic sits on the range); a requirement gets `==<newest>` in place of its specifier.
+    if (diagnostic.code === 'missing-version') {
+      const range = data.ecosystem === 'pypi' ? specifierAfter(ctx.document, diagnostic.range) : diagnostic.range;
+      if (range) {
+        data.suggestions.forEach((suggestion, i) => {
+          actions.push(fix(`Use '${suggestion}'`, diagnostic, { changes: { [ctx.document.uri]: [{ range, newText: suggestion }] } }, i === 0));
+        });
+      }
       continue;
     }
     if ((diagnostic.code === 'missing-export' || diagnostic.code === 'export-in-other-version') && data.exportName) {
@@ -72,6 +76,20 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
     actions.push(allowAction(ctx, diagnostic, data.packageName));
   }
   return actions;
+}
+
+/**
+ * The version specifier of a requirement whose name is at `name`: from the first comparison
+ * operator after the name (past extras) to a marker (`;`), a comment or the end of the value.
+ */
+function specifierAfter(doc: TextDocument, name: Diagnostic['range']): Diagnostic['range'] | undefined {
+  const line = doc.getText({ start: { line: name.end.line, character: 0 }, end: { line: name.end.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  const rest = line.slice(name.end.character);
+  const m = /^(\s*(?:\[[^\]]*\])?\s*)((?:[=<>!~]=?=?\s*[^\s,;#"']+\s*,?\s*)+)/.exec(rest);
+  if (!m) return undefined;
+  const start = name.end.character + m[1].length;
+  const end = start + m[2].replace(/[\s,]+$/, '').length;
+  return { start: { line: name.end.line, character: start }, end: { line: name.end.line, character: end } };
 }
 
 /** Into the project's groundcheck.json (or package.json key) when there is one, else the editor's workspace settings. */

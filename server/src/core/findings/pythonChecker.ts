@@ -126,7 +126,8 @@ export class PythonChecker {
         data.suggestions = this.suggestions(r.name);
         findings.push({ code: 'missing-package', severity: settings.severity['missing-package'], message: pypiMissingRequirementMessage(r.name, info, data.suggestions), range: r.range, data });
       } else if (r.specifier && info.versions && info.versions.length > 0 && pep440.validRange(r.specifier) && !info.versions.some((v) => pep440.satisfies(v, r.specifier))) {
-        findings.push({ code: 'missing-version', severity: settings.severity['missing-version'], message: missingVersionMessage(r.name, r.specifier, info), range: r.range, data });
+        // The fix pins the newest release (the code action finds the specifier after the name).
+        findings.push({ code: 'missing-version', severity: settings.severity['missing-version'], message: missingVersionMessage(r.name, r.specifier, info), range: r.range, data: { ...data, suggestions: info.latest ? [`==${info.latest}`] : [] } });
       }
     }
     return { findings: findings.filter((f) => f.severity !== 'off'), references: requirements.length, unverified };
