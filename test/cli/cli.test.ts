@@ -7,6 +7,7 @@ import { SimpleIndex } from '../support/simpleIndex';
 import { LspClient } from '../support/lspClient';
 import { Verdaccio } from '../support/verdaccio';
 import { copyFixture, isolatedEnv } from '../support/workspace';
+import { USAGE } from '../../server/src/cli/args';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Ajv = require('ajv-draft-04');
@@ -211,5 +212,19 @@ describe('groundcheck check (CLI)', function () {
     }
     assert.ok(fromCli.length >= 5);
     assert.deepStrictEqual(fromCli, fromServer.sort());
+  });
+});
+
+describe('groundcheck --help and the README agree', () => {
+  it('every option in the help is in the README options table, and the other way round', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Command line (CI gate)'), readme.indexOf('**Exit codes**'));
+    // The first cell of each row of the options table (cells split on unescaped pipes).
+    const firstCells = table.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.split(/(?<!\\)\|/)[1]);
+    const documented = new Set(firstCells.flatMap((cell) => [...cell.matchAll(/(?:^|[\s,`])(--?[a-z][a-z-]*)/g)].map((x) => x[1])));
+    // The option column of each help line: up to the first run of two spaces.
+    const helped = new Set([...USAGE.matchAll(/^ {2}(-.*?)(?: {2,}|$)/gm)].flatMap((m) => [...m[1].matchAll(/(?:^|[\s,])(--?[a-z][a-z-]*)/g)].map((x) => x[1])));
+    for (const flag of ['-h', '--help', '-v', '--version']) helped.delete(flag);
+    assert.deepStrictEqual([...helped].sort(), [...documented].sort());
   });
 });
