@@ -1,4 +1,13 @@
 #!/usr/bin/env node
 // A short-lived process: caching V8's compiled code (in the OS temp dir) saves ~60 ms of start-up.
-require('v8-compile-cache');
-require('../out/server/src/bin/groundcheck.js');
+// (A clone has it; the packed tarball depends on nothing, its bundle carries what it needs.)
+try {
+  require('v8-compile-cache');
+} catch {
+  // not installed: start without the cache
+}
+// From a clone, the tsc build (out/); from the packed tarball, which ships only the bundle, dist/.
+const fs = require('fs');
+const path = require('path');
+const built = path.join(__dirname, '..', 'out', 'server', 'src', 'bin', 'groundcheck.js');
+require(fs.existsSync(built) ? built : path.join(__dirname, '..', 'dist', 'cli.js'));
