@@ -7,26 +7,19 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LspClient } from '../support/lspClient';
-import { Verdaccio } from '../support/verdaccio';
-import { copyFixture, isolatedEnv } from '../support/workspace';
+import { startRegistryWorkspace, type RegistryWorkspace } from '../support/registryWorkspace';
 
 describe('package.json dependencies (language server, Verdaccio)', function () {
   this.timeout(60_000);
-  let registry: Verdaccio;
+  let ws: RegistryWorkspace;
   let client: LspClient;
   let root: string;
 
   before(async () => {
-    registry = await Verdaccio.start();
-    await Promise.all([registry.publish('left-pad', '1.3.0'), registry.publish('lodash', '4.17.21'), registry.publish('expresss', '1.0.0')]);
-    root = copyFixture('manifest-checks');
-    fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
-    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), initializationOptions: { cacheDir: path.join(root, '.cache') } });
+    ws = await startRegistryWorkspace('manifest-checks', [['left-pad', '1.3.0'], ['lodash', '4.17.21'], ['expresss', '1.0.0']]);
+    ({ client, root } = ws);
   });
-  after(async () => {
-    await client?.stop();
-    await registry?.stop();
-  });
+  after(async () => ws?.stop());
 
   it('flags made-up names, squats and impossible ranges at the right place, and skips what is not from the registry', async () => {
     const file = path.join(root, 'package.json');

@@ -6,26 +6,19 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LspClient } from '../support/lspClient';
-import { Verdaccio } from '../support/verdaccio';
-import { copyFixture, isolatedEnv } from '../support/workspace';
+import { startRegistryWorkspace, type RegistryWorkspace } from '../support/registryWorkspace';
 
 describe('squats of popular packages (language server, Verdaccio)', function () {
   this.timeout(60_000);
-  let registry: Verdaccio;
+  let ws: RegistryWorkspace;
   let client: LspClient;
   let root: string;
 
   before(async () => {
-    registry = await Verdaccio.start();
-    await Promise.all(['expresss', 'loadsh', 'reactt-dom', 'left-pad'].map((n) => registry.publish(n, '1.0.0')));
-    root = copyFixture('squats');
-    fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
-    client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), initializationOptions: { cacheDir: path.join(root, '.cache') } });
+    ws = await startRegistryWorkspace('squats', ['expresss', 'loadsh', 'reactt-dom', 'left-pad'].map((n) => [n, '1.0.0'] as [string, string]));
+    ({ client, root } = ws);
   });
-  after(async () => {
-    await client?.stop();
-    await registry?.stop();
-  });
+  after(async () => ws?.stop());
 
   it('warns on each squat, declared or not, and offers only the popular name', async () => {
     const file = path.join(root, 'src', 'app.ts');
