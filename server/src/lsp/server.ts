@@ -44,7 +44,7 @@ import { isBlockInsertion, ValidationScheduler, type Priority } from './schedule
 export interface InitializationOptions {
   /** The extension's global storage; the standalone server uses an XDG cache dir. */
   cacheDir?: string;
-  /** False in an untrusted VS Code workspace: the project's .npmrc is ignored. */
+  /** False in an untrusted VS Code workspace: only the registry lines of the project's .npmrc are used, never its credentials. */
   trusted?: boolean;
   /** Settings for clients that do not support workspace/configuration. */
   settings?: unknown;
@@ -189,7 +189,7 @@ export function startServer(connection: Connection): void {
     core = createCore({ logger, cacheDir, trusted: init.trusted !== false, timeoutMs: init.timeoutMs });
     // The editor is waiting for this answer anyway: pay one-time module loading here, not mid-check.
     if (!fallbackSettings.offline) core.preload();
-    logger.info(`groundcheck ${version()} on Node ${process.version}; cache ${cacheDir}; workspace ${init.trusted === false ? 'untrusted: project .npmrc ignored' : 'trusted'}`);
+    logger.info(`groundcheck ${version()} on Node ${process.version}; cache ${cacheDir}; workspace ${init.trusted === false ? 'untrusted: registry lines of the project .npmrc only, no credentials' : 'trusted'}`);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -16,7 +16,7 @@ import type { PypiConfig } from '../registry/pipConfig';
 import { IncrementalParser } from '../extract/javascript';
 import { ProjectModel, type ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
-import { matchesAny, typesPackageName } from '../resolve/specifier';
+import { matchesAny, parsePackageSpecifier, typesPackageName } from '../resolve/specifier';
 import { loadNpmConfig, refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
@@ -24,7 +24,6 @@ import { manifestUnreadableMessage, missingPackageMessage, squatMessage, undecla
 import { ApiChecker } from './apiChecker';
 import { ManifestChecker } from './manifestChecker';
 import type { ExportTables, ModuleQuery } from '../exports/exportTables';
-import { parsePackageSpecifier } from '../resolve/specifier';
 
 export interface CheckerDeps {
   fs: FileSystem;
@@ -35,7 +34,7 @@ export interface CheckerDeps {
   logger: Logger;
   clock: Clock;
   env: NodeJS.ProcessEnv;
-  /** False in an untrusted workspace: the project's .npmrc is ignored. */
+  /** Whether the checked project's .npmrc may supply credentials (see registry/npmrc.ts); false, only its registry lines count. */
   trusted: boolean;
   homeDir?: string;
   /** Export tables for API checks (named imports, members); without them only packages are checked. */
