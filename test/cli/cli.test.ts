@@ -36,6 +36,8 @@ describe('groundcheck check (CLI)', function () {
   before(async () => {
     registry = await Verdaccio.start();
     await Promise.all(['left-pad', 'declared-not-installed', 'lodash'].map((n) => registry.publish(n, '1.0.0')));
+    // What the sample's package.json declares (package.json is checked too).
+    await Promise.all([registry.publish('express', '4.19.2'), registry.publish('zod', '3.23.8')]);
     root = copyFixture('monorepo');
     env = isolatedEnv(root);
   });
