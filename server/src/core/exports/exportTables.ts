@@ -161,13 +161,26 @@ export class ExportTables {
     return table && { table, fromWorkspace: false };
   }
 
-  /** Every published version of a package (from the streamed registry document), undefined when it cannot be had. */
-  async publishedVersions(name: string, config: NpmConfig): Promise<string[] | undefined> {
+  /**
+   * Whether any published version satisfies a range: true or false from the registry document (the
+   * answer kept a day in resolved-versions.jsonl, like the versions API checks resolve), undefined
+   * when the document cannot be had.
+   */
+  async rangeSatisfiable(name: string, range: string, config: NpmConfig): Promise<boolean | undefined> {
+    const key = `${registryFor(config, name).url}|${name}@${range}`;
+    const stored = this.versionsDisk?.get(key);
+    if (stored && Date.now() - stored.checkedAt < RESOLVED_VERSION_TTL_MS) return stored.version !== '';
     try {
-      return (await this.options.tarballs.versions(name, config)).versions;
+      const version = await this.options.tarballs.resolveVersion(name, range, config);
+      this.versionsDisk?.set(key, { version, checkedAt: Date.now() });
+      return true;
     } catch (e) {
-      this.options.logger.debug(`versions of ${name}: ${(e as Error).message}`);
-      return undefined;
+      if ((e as { code?: string }).code !== 'ETARGET') {
+        this.options.logger.debug(`versions of ${name}: ${(e as Error).message}`);
+        return undefined;
+      }
+      this.versionsDisk?.set(key, { version: '', checkedAt: Date.now() }); // '' records "none satisfies"
+      return false;
     }
   }
 
@@ -256,7 +269,7 @@ export class ExportTables {
     const known = this.versions.get(key);
     if (known) return known;
     const stored = this.versionsDisk?.get(key);
-    if (stored && Date.now() - stored.checkedAt < RESOLVED_VERSION_TTL_MS) return stored.version;
+    if (stored && Date.now() - stored.checkedAt < RESOLVED_VERSION_TTL_MS) return stored.version || undefined; // '': none satisfies
     if (this.failures.has(key)) return undefined;
     try {
       const version = await this.options.tarballs.resolveVersion(name, wanted, config);

@@ -130,7 +130,7 @@ export class Checker {
     this.projects = new ProjectModel(deps.fs);
     this.apis = deps.tables ? new ApiChecker({ tables: deps.tables, logger: deps.logger }) : undefined;
     const tables = deps.tables;
-    this.manifests = new ManifestChecker({ lookup: deps.lookup, index: deps.index, versions: tables ? (name, config) => tables.publishedVersions(name, config) : undefined });
+    this.manifests = new ManifestChecker({ lookup: deps.lookup, index: deps.index, satisfiable: tables ? (name, range, config) => tables.rangeSatisfiable(name, range, config) : undefined });
     this.python = deps.python
       ? new PythonChecker({ fs: deps.fs, lookup: deps.python.lookup, index: deps.python.index, logger: deps.logger, clock: deps.clock, env: deps.env, trusted: deps.trusted, homeDir: deps.homeDir })
       : undefined;

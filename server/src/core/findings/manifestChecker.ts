@@ -26,8 +26,8 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies'
 export interface ManifestCheckerDeps {
   lookup: PackageLookup;
   index: PopularIndex;
-  /** Every published version of a package (from the streamed registry document), or undefined when unknown. */
-  versions?: (name: string, config: NpmConfig) => Promise<string[] | undefined>;
+  /** Whether a published version satisfies a range (undefined: unknown); remembered across runs. */
+  satisfiable?: (name: string, range: string, config: NpmConfig) => Promise<boolean | undefined>;
 }
 
 interface Entry {
@@ -101,14 +101,13 @@ export class ManifestChecker {
     return this.rangeVerdict(e, info, config, settings, data);
   }
 
-  /** A range no published version satisfies; checked against the version list only when `latest` does not satisfy it. */
+  /** A range no published version satisfies; the version list is consulted only when `latest` does not satisfy it. */
   private async rangeVerdict(e: Entry, info: PackageInfo, config: NpmConfig, settings: GroundcheckSettings, data: Finding['data']): Promise<Finding | undefined> {
     const range = e.range;
-    if (!range || e.peer || settings.offline || !this.deps.versions || !semver.validRange(range) || range === '*' || range === 'latest') return undefined;
+    if (!range || e.peer || settings.offline || !this.deps.satisfiable || !semver.validRange(range) || range === '*' || range === 'latest') return undefined;
     if (info.latest && semver.satisfies(info.latest, range, { includePrerelease: true })) return undefined;
-    const versions = await this.deps.versions(e.registryName, config);
-    if (!versions || versions.length === 0 || versions.some((v) => semver.satisfies(v, range, { includePrerelease: true }))) return undefined;
-    const newest = info.latest ?? semver.rsort(versions.filter((v) => semver.valid(v)))[0];
+    if ((await this.deps.satisfiable(e.registryName, range, config)) !== false) return undefined;
+    const newest = info.latest;
     return {
       code: 'missing-version',
       severity: settings.severity['missing-version'],
