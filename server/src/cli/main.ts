@@ -107,8 +107,9 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } });
 
   // `exclude` in groundcheck.json: not read at all, only counted.
-  const excluded = files.filter((f) => core.checker.isExcluded(f)).length;
-  if (excluded > 0) files = files.filter((f) => !core.checker.isExcluded(f));
+  const kept = files.filter((f) => !core.checker.isExcluded(f));
+  const excluded = files.length - kept.length;
+  files = kept;
   const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], excluded, durationMs: 0, toolVersion: toolVersion(), unverifiedReasons: {} };
   const rel = (f: string) => path.relative(baseDir, f).split(path.sep).join('/');
   const progress = new Progress(io.stderr, files.length);
