@@ -37,9 +37,10 @@ export interface FileSystem {
 export const nodeFileSystem: FileSystem = {
   readFile(p) {
     try {
-      const decoded = decodeText(fs.readFileSync(p));
+      const bytes = fs.readFileSync(p);
+      const decoded = decodeText(bytes);
       // Binary content is returned as it is: whoever parses it reports it unreadable.
-      return decoded.ok ? decoded.text : fs.readFileSync(p, 'latin1');
+      return decoded.ok ? decoded.text : bytes.toString('latin1');
     } catch {
       return undefined; // absent or unreadable: the caller treats both as "not there"
     }
