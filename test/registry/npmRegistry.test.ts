@@ -24,7 +24,7 @@ function projectConfig(npmrc: string, trusted = true): NpmConfig {
 }
 
 function newLookup(cacheDir?: string, timeoutMs = 3000) {
-  const client = new NpmRegistryClient({ timeoutMs, clock: systemClock, httpCacheDir: tmp('gc-http-') });
+  const client = new NpmRegistryClient({ timeoutMs, clock: systemClock });
   return new PackageLookup({ client, clock: systemClock, logger: silentLogger, cacheDir });
 }
 

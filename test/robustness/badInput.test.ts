@@ -37,7 +37,7 @@ function lookupAt(url: string, timeoutMs: number) {
   fs.writeFileSync(empty, '');
   fs.writeFileSync(path.join(dir, '.npmrc'), `registry=${url}\n`);
   const config = loadNpmConfig({ fs: nodeFileSystem, env: { npm_config_userconfig: empty, npm_config_globalconfig: empty }, projectDir: dir, trusted: true });
-  const client = new NpmRegistryClient({ timeoutMs, clock: systemClock, httpCacheDir: path.join(dir, 'http') });
+  const client = new NpmRegistryClient({ timeoutMs, clock: systemClock });
   return { config, lookup: new PackageLookup({ client, clock: systemClock, logger: silentLogger }) };
 }
 

@@ -22,7 +22,7 @@ function configFor(url: string) {
 }
 
 function lookupWith(clock: FakeClock, fetchOptions?: Record<string, unknown>) {
-  const client = new NpmRegistryClient({ timeoutMs: 2000, clock, fetchOptions, httpCacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gc-http-')) });
+  const client = new NpmRegistryClient({ timeoutMs: 2000, clock, fetchOptions });
   return new PackageLookup({ client, clock, logger: silentLogger });
 }
 
@@ -102,7 +102,7 @@ describe('registry faults', function () {
   it('a registry that never answers is asked once per free slot, not once per name: the queued names are unverified at once', async () => {
     const server = await FaultyRegistry.start(() => 'stall');
     try {
-      const client = new NpmRegistryClient({ timeoutMs: 500, clock: new FakeClock(), httpCacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gc-http-')) });
+      const client = new NpmRegistryClient({ timeoutMs: 500, clock: new FakeClock() });
       const lookup = new PackageLookup({ client, clock: new FakeClock(), logger: silentLogger, concurrency: 4 });
       const config = configFor(server.url);
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => lookup.lookup(`stalled-${i}`, config)));

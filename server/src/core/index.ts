@@ -48,7 +48,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function createCore(o: CoreOptions): Core {
   const index = new PopularIndex();
   const httpCacheDir = o.cacheDir ? path.join(o.cacheDir, 'http') : path.join(os.tmpdir(), 'groundcheck-http-cache');
-  const npmClient = new NpmRegistryClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, httpCacheDir, signal: o.deadline });
+  const npmClient = new NpmRegistryClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, signal: o.deadline });
   const tables = new ExportTables({
     fs: nodeFileSystem,
     logger: o.logger,

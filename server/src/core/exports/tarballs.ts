@@ -17,13 +17,13 @@ export interface TarballOptions {
   /** Where declaration files are kept: <dir>/<name>@<version>/node_modules/<name>/... */
   dir: string;
   timeoutMs: number;
-  /** pacote's HTTP cache (the same one packument lookups use). */
+  /** pacote's HTTP cache, for tarballs. */
   httpCacheDir?: string;
   fetchOptions?: Record<string, unknown>;
   /** Aborted when the run's overall deadline passes: no tarball is asked for after it. */
   signal?: AbortSignal;
-  /** Registry documents, streamed and reduced (the same client the lookups use). */
-  packuments: { packument(name: string, config: NpmConfig, o?: { offline?: boolean }): Promise<ReducedPackument> };
+  /** Registry documents, streamed and reduced (the same client the lookups use, which applies the same guards). */
+  packuments: { packument(name: string, config: NpmConfig): Promise<ReducedPackument> };
 }
 
 /** A tarball larger than this is not read (it would be for its types only). */
@@ -68,15 +68,12 @@ export class TarballStore {
 
   /** The reduced packument of a name, shared by the version questions of one check (a few at a time). */
   private packumentOf(name: string, config: NpmConfig): Promise<ReducedPackument> {
-    this.pacoteOptions(config, name); // the private-scope and deadline guards, before any request
     const key = `${name}\0${config.options.registry}\0${config.options[`${name.split('/')[0]}:registry`] ?? ''}`;
     let pending = this.packuments.get(key);
     if (!pending) {
-      pending = this.options.packuments.packument(name, config).catch(async (e: { code?: string; statusCode?: number }) => {
-        this.packuments.delete(key);
-        if (e.code === 'E404' || e.statusCode === 404 || e.code === 'EPRIVATE' || e.code === 'EDEADLINE') throw e;
-        // The registry is unreachable: the document fetched earlier is still in the HTTP cache.
-        return this.options.packuments.packument(name, config, { offline: true });
+      pending = this.options.packuments.packument(name, config).catch((e: unknown) => {
+        this.packuments.delete(key); // a failure is not remembered: the next question asks again
+        throw e;
       });
       this.packuments.set(key, pending);
     }

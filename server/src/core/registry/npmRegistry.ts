@@ -22,8 +22,6 @@ export interface NpmRegistryOptions {
   fetchOptions?: Record<string, unknown>;
   /** A connection that sends nothing for this long (ms) is given up: the answer is "unverified". */
   timeoutMs: number;
-  /** pacote's HTTP cache directory (kept apart from the user's ~/.npm). */
-  httpCacheDir?: string;
   clock: Clock;
   /** Aborted when the run's overall deadline passes (the CLI's --deadline). */
   signal?: AbortSignal;
@@ -41,10 +39,6 @@ export interface ReducedPackument {
   name?: string;
   'dist-tags'?: Record<string, string>;
   versions: string[];
-  /** `time` of the full document (created, modified, per version); absent from corgi documents. */
-  time?: Record<string, string>;
-  /** Per version: whether it runs install scripts (corgi `hasInstallScript`, or the full document's scripts). */
-  installScripts: Set<string>;
   /** Per version: where its tarball is and its integrity, so a tarball is fetched without the document again. */
   dist: Map<string, { tarball: string; integrity?: string }>;
 }
@@ -66,7 +60,7 @@ export class NpmRegistryClient implements RegistryClient {
     try {
       return interpretPackument(await this.packument(name, config), base);
     } catch (e) {
-      const err = e as { code?: string; statusCode?: number; message?: string; headers?: Record<string, string | string[]>; reason?: string };
+      const err = e as { code?: string; statusCode?: number; message?: string; headers?: Record<string, string | string[]> };
       if (err.code === 'EPRIVATE' || err.code === 'EDEADLINE') return { ...base, status: 'unverified', reason: err.message, registryFault: false };
       const status = err.statusCode ?? (err.code === 'E404' ? 404 : undefined);
       // Without the credentials the project's .npmrc holds, a private registry may answer 404 for
@@ -88,7 +82,7 @@ export class NpmRegistryClient implements RegistryClient {
    * status codes), EPRIVATE for a name the private-scope policy keeps from this registry, EDEADLINE
    * past the run's deadline and ESTALLED for a connection that stopped sending.
    */
-  async packument(name: string, config: NpmConfig, o: { offline?: boolean } = {}): Promise<ReducedPackument> {
+  async packument(name: string, config: NpmConfig): Promise<ReducedPackument> {
     const registry = registryFor(config, name).url;
     const refused = refusedByPrivateScope(config, name);
     if (refused) throw Object.assign(new Error(refused), { code: 'EPRIVATE' });
@@ -101,16 +95,15 @@ export class NpmRegistryClient implements RegistryClient {
         ...config.options,
         spec: name,
         headers: { accept: CORGI },
-        ...(o.offline ? { offline: true } : { preferOnline: true }),
+        preferOnline: true,
         // npm-registry-fetch's timeout covers the wait for headers; the body has the stall timer.
         timeout: this.options.timeoutMs,
         fetchRetries: 1,
         fetchRetryMintimeout: 100,
         fetchRetryMaxtimeout: 500,
-        // Registry documents are not written to the HTTP cache: the answers are kept (npm-registry.jsonl,
-        // other-versions.jsonl), and writing a 50 MB document to disk on every run costs more than it
-        // saves. While the registry is down, version questions are then unanswered: no finding.
-        cache: o.offline ? this.options.httpCacheDir : undefined,
+        // No HTTP cache for registry documents: the answers are kept instead (npm-registry.jsonl,
+        // resolved-versions.jsonl, other-versions.jsonl), and writing a 50 MB document to disk on every
+        // run costs more than it saves. While the registry is down, version questions go unanswered.
         signal: stall.signal,
         ...this.options.fetchOptions,
       });
@@ -182,19 +175,16 @@ class StallTimer {
 /** Parses a packument as it streams, keeping only what `ReducedPackument` holds. */
 export async function reducePackument(body: Readable, stall?: { touch(): void; signal: AbortSignal }): Promise<ReducedPackument> {
   const { JSONParser } = require('@streamparser/json') as typeof import('@streamparser/json');
-  const out: ReducedPackument = { versions: [], installScripts: new Set(), dist: new Map() };
-  const parser = new JSONParser({ paths: ['$.name', '$.dist-tags', '$.time', '$.versions.*'], keepStack: false });
+  const out: ReducedPackument = { versions: [], dist: new Map() };
+  const parser = new JSONParser({ paths: ['$.name', '$.dist-tags', '$.versions.*'], keepStack: false });
   let malformed: Error | undefined;
   parser.onValue = ({ value, key, stack }) => {
     const container = stack[1]?.key;
     if (stack.length === 1 && key === 'name' && typeof value === 'string') out.name = value;
     else if (stack.length === 1 && key === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
-    else if (stack.length === 1 && key === 'time' && isRecord(value)) out.time = stringValues(value);
     else if (stack.length === 2 && container === 'versions' && typeof key === 'string') {
       out.versions.push(key);
       const v = isRecord(value) ? value : {};
-      const scripts = isRecord(v.scripts) ? v.scripts : {};
-      if (v.hasInstallScript === true || 'preinstall' in scripts || 'install' in scripts || 'postinstall' in scripts) out.installScripts.add(key);
       const dist = isRecord(v.dist) ? v.dist : {};
       if (typeof dist.tarball === 'string') out.dist.set(key, { tarball: dist.tarball, integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined });
     }
