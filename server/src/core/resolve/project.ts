@@ -80,19 +80,18 @@ export class ProjectModel {
   /** The package.json files above a package's own, up to the workspace root or the repository root. */
   private enclosingManifests(packageDir: string, workspaceRoot: string | undefined): Manifest[] {
     const out: Manifest[] = [];
-    let dir = path.dirname(packageDir);
-    for (let depth = 0; depth < 12 && dir !== packageDir; depth++) {
-      if (workspaceRoot && !(dir + path.sep).startsWith(workspaceRoot + path.sep)) break;
-      const m = this.nearestManifest(dir);
-      if (!m) break;
+    for (let m = this.above(packageDir); m && out.length < 12; m = this.above(m.dir)) {
+      if (workspaceRoot && !isInside(m.dir, workspaceRoot)) break;
       out.push(m);
       if (m.dir === workspaceRoot || this.fs.exists(path.join(m.dir, '.git'))) break;
-      const next = path.dirname(m.dir);
-      if (next === m.dir) break;
-      packageDir = m.dir;
-      dir = next;
     }
     return out;
+  }
+
+  /** The nearest package.json strictly above a package's folder. */
+  private above(packageDir: string): Manifest | undefined {
+    const parent = path.dirname(packageDir);
+    return parent === packageDir ? undefined : this.nearestManifest(parent);
   }
 
   private nearestManifest(fromDir: string): Manifest | undefined {
