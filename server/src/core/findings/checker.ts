@@ -20,7 +20,8 @@ import { matchesAny, parsePackageSpecifier, typesPackageName } from '../resolve/
 import { loadNpmConfig, refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { manifestUnreadableMessage, missingPackageMessage, squatMessage, undeclaredMessage, unverifiedMessage } from './messages';
+import { manifestUnreadableMessage, undeclaredMessage } from './messages';
+import { registryVerdict } from './registryVerdict';
 import { ApiChecker } from './apiChecker';
 import { ManifestChecker } from './manifestChecker';
 import type { ExportTables, ModuleQuery } from '../exports/exportTables';
@@ -393,19 +394,9 @@ export class Checker {
   private toFinding(p: PendingPackage, info: PackageInfo, file: string, severities: Record<string, Severity>): Finding | undefined {
     const base = { range: p.ref.range };
     const data = { packageName: p.name, subpath: p.subpath, suggestions: [] as string[], registry: info.registry, latest: info.latest };
-    if (info.status === 'missing') {
-      data.suggestions = this.deps.index.suggest(p.registryName).map((s) => s.name);
-      return { ...base, code: 'missing-package', severity: severities['missing-package'], message: missingPackageMessage(p.registryName, info, data.suggestions), data };
-    }
-    if (info.status === 'unverified') {
-      return { ...base, code: 'unverified-package', severity: severities['unverified-package'], message: unverifiedMessage(p.registryName, info), data: { ...data, unverifiedReason: info.reason } };
-    }
-    // It exists. A near miss of a far more popular name is a warning whether declared or not (declared,
-    // `npm install` would fetch it), with the popular name as the fix and never an install.
-    const squat = this.deps.index.squatOf(p.registryName);
-    if (squat) {
-      return { ...base, code: 'suspicious-package', severity: severities['suspicious-package'], message: squatMessage(p.registryName, squat), data: { ...data, suggestions: [squat.popular] } };
-    }
+    // Missing, unverified, or a squat (a warning whether declared or not: declared, `npm install` fetches it).
+    const verdict = registryVerdict(p.registryName, info, p.ref.range, data, this.deps.index, severities);
+    if (verdict) return verdict;
     // Fine if declared, or if a package manager put it somewhere we did not look.
     const manifest = p.project.manifest;
     if (!manifest || p.project.declaredSpec(p.name) !== undefined) return undefined;

@@ -10,7 +10,7 @@
 import * as semver from 'semver';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { CancelledError, type CancellationToken } from '../io';
-import type { Finding, PackageInfo, Position, Range, Severity } from '../model';
+import type { Finding, PackageInfo, Position, Range } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { dependencySource } from '../resolve/manifest';
 import type { ProjectInfo } from '../resolve/project';
@@ -19,7 +19,7 @@ import type { NpmConfig } from '../registry/npmrc';
 import { refusedByPrivateScope } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { missingPackageMessage, squatMessage, unverifiedMessage } from './messages';
+import { registryVerdict } from './registryVerdict';
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
@@ -85,20 +85,9 @@ export class ManifestChecker {
   }
 
   private async verdict(e: Entry, info: PackageInfo, config: NpmConfig, settings: GroundcheckSettings): Promise<Finding | undefined> {
-    const severity = (code: keyof GroundcheckSettings['severity']): Severity => settings.severity[code];
     const data = { packageName: e.registryName, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
-    if (info.status === 'missing') {
-      await this.deps.index.ready();
-      data.suggestions = this.deps.index.suggest(e.registryName).map((s) => s.name);
-      return { code: 'missing-package', severity: severity('missing-package'), range: e.nameRange, message: missingPackageMessage(e.registryName, info, data.suggestions), data };
-    }
-    if (info.status === 'unverified') {
-      return { code: 'unverified-package', severity: severity('unverified-package'), range: e.nameRange, message: unverifiedMessage(e.registryName, info), data: { ...data, unverifiedReason: info.reason } };
-    }
     await this.deps.index.ready();
-    const squat = this.deps.index.squatOf(e.registryName);
-    if (squat) return { code: 'suspicious-package', severity: severity('suspicious-package'), range: e.nameRange, message: squatMessage(e.registryName, squat), data: { ...data, suggestions: [squat.popular] } };
-    return this.rangeVerdict(e, info, config, settings, data);
+    return registryVerdict(e.registryName, info, e.nameRange, data, this.deps.index, settings.severity) ?? this.rangeVerdict(e, info, config, settings, data);
   }
 
   /** A range no published version satisfies; the version list is consulted only when `latest` does not satisfy it. */

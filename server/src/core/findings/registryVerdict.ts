@@ -1,0 +1,31 @@
+/**
+ * What the registry's answer alone says about a name, wherever the name was written (an import, a
+ * package.json entry): it does not exist (with the closest real names), it could not be verified,
+ * or it exists but imitates a far more popular package. Undefined when it exists and is no squat:
+ * the caller then judges what only it knows (declared? installed? a satisfiable range?).
+ * The popularity index must be loaded (`index.ready()`).
+ */
+import type { Finding, FindingData, PackageInfo, Range, Severity } from '../model';
+import type { PopularIndex } from '../suggest/popularIndex';
+import { missingPackageMessage, squatMessage, unverifiedMessage } from './messages';
+
+export function registryVerdict(
+  name: string,
+  info: PackageInfo,
+  range: Range,
+  data: FindingData,
+  index: PopularIndex,
+  severities: Record<string, Severity>,
+): Finding | undefined {
+  if (info.status === 'missing') {
+    const suggestions = index.suggest(name).map((s) => s.name);
+    return { code: 'missing-package', severity: severities['missing-package'], range, message: missingPackageMessage(name, info, suggestions), data: { ...data, suggestions } };
+  }
+  if (info.status === 'unverified') {
+    return { code: 'unverified-package', severity: severities['unverified-package'], range, message: unverifiedMessage(name, info), data: { ...data, unverifiedReason: info.reason } };
+  }
+  // A near miss of a far more popular name: its fix is the popular name, never an install.
+  const squat = index.squatOf(name);
+  if (squat) return { code: 'suspicious-package', severity: severities['suspicious-package'], range, message: squatMessage(name, squat), data: { ...data, suggestions: [squat.popular] } };
+  return undefined;
+}
