@@ -40,7 +40,6 @@ export interface PythonCheckOutcome {
 }
 
 /** One step down for an import inside `try/except ImportError`: the code already expects it may be absent. */
-const AT_MOST_HINT: Record<Severity, Severity> = { error: 'hint', warning: 'hint', information: 'hint', hint: 'hint', off: 'off' };
 
 const DISTRIBUTION_TO_IMPORT = new Map<string, string>(
   Object.entries(IMPORT_TO_DISTRIBUTIONS).flatMap(([imp, dists]) => dists.map((d) => [normalizePythonName(d), imp] as [string, string])),
@@ -163,7 +162,7 @@ export class PythonChecker {
       const { imp, top, candidates } = pending[i];
       const infos = answers[i];
       // Code that expects the import may fail (a guard) gets at most a hint: the fallback is the point.
-      const soften = (s: Severity) => (imp.guarded ? AT_MOST_HINT[s] : s);
+      const soften = (s: Severity): Severity => (imp.guarded && s !== 'off' ? 'hint' : s);
       const existing = infos.findIndex((x) => x.status === 'exists');
       const base = { ecosystem: 'pypi' as const, packageName: top, subpath: imp.module.slice(top.length), suggestions: [] as string[] };
       if (existing >= 0) {

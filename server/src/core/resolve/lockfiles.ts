@@ -94,8 +94,10 @@ function pnpmLock(file: string, dir: string, text: string): Lockfile {
 }
 
 /** `catalog:` ranges from pnpm-workspace.yaml (`catalog:` is the default catalog, `catalogs:` the named ones). */
-function readWorkspaceCatalogs(fs: FileSystem, dir: string): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
+export type Catalogs = Map<string, Map<string, string>>;
+
+export function readWorkspaceCatalogs(fs: FileSystem, dir: string): Catalogs {
+  const out: Catalogs = new Map();
   const text = fs.readFile(path.join(dir, 'pnpm-workspace.yaml'));
   if (text === undefined) return out;
   try {
@@ -111,11 +113,10 @@ function readWorkspaceCatalogs(fs: FileSystem, dir: string): Map<string, Map<str
   return out;
 }
 
-/** The range a `catalog:` spec stands for, from the workspace root's pnpm-workspace.yaml. */
-export function catalogRange(fs: FileSystem, workspaceRoot: string, name: string, spec: string): string | undefined {
+/** The range a `catalog:` / `catalog:<name>` spec stands for in the workspace's catalogs. */
+export function catalogRange(catalogs: Catalogs, name: string, spec: string): string | undefined {
   const m = /^catalog:(.*)$/.exec(spec);
-  if (!m) return undefined;
-  return readWorkspaceCatalogs(fs, workspaceRoot).get(m[1].trim() || 'default')?.get(name);
+  return m ? catalogs.get(m[1].trim() || 'default')?.get(name) : undefined;
 }
 
 function npmLock(file: string, dir: string, text: string): Lockfile {

@@ -11,7 +11,7 @@ import { frameworkPrefixes } from './frameworks';
 import { readManifest, type Manifest } from './manifest';
 import { findConfigDir, readCompilerPaths, type CompilerPaths } from './tsconfig';
 import { findWorkspace, type Workspace } from './workspaces';
-import { catalogRange, readLockfile } from './lockfiles';
+import { catalogRange, readLockfile, readWorkspaceCatalogs } from './lockfiles';
 
 export interface ProjectInfo {
   /** Nearest package.json above the file. */
@@ -135,7 +135,10 @@ export class ProjectModel {
     const lockDirs = unique([workspace?.root, manifest?.dir].filter((d): d is string => !!d));
     const versionToCheck = (name: string): string | undefined => {
       let declared = declaredSpec(name);
-      if (declared?.startsWith('catalog:')) declared = catalogRange(fs, workspace?.root ?? manifest?.dir ?? dir, name, declared);
+      if (declared?.startsWith('catalog:')) {
+        const root = workspace?.root ?? manifest?.dir ?? dir;
+        declared = catalogRange(this.once(`catalogs\0${root}`, () => readWorkspaceCatalogs(fs, root)), name, declared);
+      }
       for (const lockDir of lockDirs) {
         const lock = this.once(`lock\0${lockDir}`, () => readLockfile(fs, lockDir));
         const locked = lock?.versionFor(name, manifest?.dir ?? dir, declared);
