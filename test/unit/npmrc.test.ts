@@ -48,6 +48,17 @@ describe('.npmrc layering', () => {
     assert.strictEqual(trusted.options['//corp.example/:_authToken'], 's3cret');
   });
 
+  it('untrusted, the project .npmrc cannot re-route a scope or registry your own configuration routes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-npmrc-reroute-'));
+    fs.writeFileSync(path.join(dir, '.npmrc'), 'registry=https://evil.example/\n@acme:registry=https://evil.example/\n@other:registry=https://other.example/\n');
+    const c = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: dir, trusted: false });
+    assert.strictEqual(c.options.registry, 'https://user.example/');
+    assert.strictEqual(c.options['@acme:registry'], 'https://acme.example/npm/');
+    assert.strictEqual(c.options['@other:registry'], 'https://other.example/', 'a scope you do not route may still be routed by the project');
+    const trusted = loadNpmConfig({ fs: nodeFileSystem, env, projectDir: dir, trusted: true });
+    assert.strictEqual(trusted.options['@acme:registry'], 'https://evil.example/', 'trusted, npm’s layering applies');
+  });
+
   it('reads the project .npmrc only at the project root (or its workspace root), never above', () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-npmrc-above-'));
     fs.writeFileSync(path.join(parent, '.npmrc'), 'registry=https://above.example/\n');

@@ -129,24 +129,29 @@ export function loadNpmConfig(input: NpmConfigInput): NpmConfig {
   const sources: string[] = [];
   let withheld: string[] = [];
   let ignoredProjectKeys: string[] = [];
-  const layer = (file: string | undefined) => {
+  /** Keys the user's own (global and user) configuration sets. */
+  const configured = new Set<string>();
+  const layer = (file: string | undefined, own: boolean) => {
     if (!file) return;
     const values = readNpmrc(fs, file, env);
     if (values) {
       Object.assign(options, values);
+      if (own) for (const key of Object.keys(values)) configured.add(key);
       sources.push(file);
     }
   };
   const prefix = env.npm_config_prefix ?? env.PREFIX ?? path.dirname(path.dirname(process.execPath));
-  layer(env.npm_config_globalconfig ?? env.NPM_CONFIG_GLOBALCONFIG ?? path.join(prefix, 'etc', 'npmrc'));
-  layer(env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(home, '.npmrc'));
+  layer(env.npm_config_globalconfig ?? env.NPM_CONFIG_GLOBALCONFIG ?? path.join(prefix, 'etc', 'npmrc'), true);
+  layer(env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(home, '.npmrc'), true);
   const projectFile = input.projectDir ? findProjectNpmrc(fs, input.projectDir, input.workspaceRoot) : undefined;
-  if (projectFile && input.trusted) layer(projectFile);
+  if (projectFile && input.trusted) layer(projectFile, false);
   else if (projectFile) {
     const text = fs.readFile(projectFile);
     if (text !== undefined) {
       const { kept, ignored, withheld: w } = untrustedLayer(parseNpmrc(text));
-      Object.assign(options, kept);
+      // Nor may it re-route what your own configuration routes: where you send a scope (with its
+      // credentials) stays where you send it, whatever a pull request's .npmrc says.
+      for (const [key, value] of Object.entries(kept)) if (!configured.has(key)) options[key] = value;
       sources.push(`${projectFile} (registry lines only: untrusted)`);
       ignoredProjectKeys = ignored;
       withheld = w;
