@@ -8,17 +8,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import { isSupportedDocument } from '../core/extract';
+import { NOT_PROJECT_CODE } from '../core/notProjectCode';
 
-/** Other people's code and generated output: vendored copies, environments, build folders. */
-const SKIPPED_DIRS = new Set([
-  'node_modules', '.git', 'vendor', 'vendors', '_vendor', 'third_party', 'third-party', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store',
-  'site-packages', '.tox', '.nox', '.venv', 'build', 'dist', '__pycache__',
-]);
 const SKIPPED_FILES = /\.(?:min|bundle)\.[cm]?js$|\.d\.[cm]?ts$/;
 
 export function isScannable(rel: string): boolean {
   const parts = rel.split(/[\\/]/);
-  if (parts.slice(0, -1).some((p) => SKIPPED_DIRS.has(p))) return false;
+  if (parts.slice(0, -1).some((p) => NOT_PROJECT_CODE.has(p))) return false;
   const base = parts[parts.length - 1];
   return !SKIPPED_FILES.test(base) && isSupportedDocument({ path: base });
 }
@@ -67,7 +63,7 @@ function walk(root: string): string[] {
       const ignored = here.some(({ base, ig }) => ig.ignores(path.relative(base, abs) + (e.isDirectory() ? '/' : '')));
       if (ignored || e.isSymbolicLink()) continue;
       if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name) && !fs.existsSync(path.join(abs, 'pyvenv.cfg'))) visit(abs, here);
+        if (!NOT_PROJECT_CODE.has(e.name) && !fs.existsSync(path.join(abs, 'pyvenv.cfg'))) visit(abs, here);
       } else if (e.isFile() && isScannable(path.relative(root, abs))) files.push(abs);
     }
   };

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import { ancestors, type FileSystem } from '../../io';
 import { normalizePythonName, parsePipfileNames, parsePyproject, parseRequirementsTxt, parseSetupCfg, parseToxIniNames } from '../../extract/requirements';
+import { NOT_PROJECT_CODE } from '../../notProjectCode';
 import { findEnvironmentDirs, readEnvironment, type PythonEnvironment } from './environment';
 
 export type PythonInstaller = 'uv' | 'poetry' | 'pipenv' | 'pip';
@@ -24,8 +25,6 @@ export interface PythonProjectInfo {
   treeModules: ReadonlySet<string>;
 }
 
-/** Folders whose modules are not the project's own: environments, vendored copies, build output. */
-const NOT_PROJECT_CODE = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', 'site-packages', '_vendor', 'vendor', 'third_party', '.tox', '.nox', 'build', 'dist', '.venv', 'venv', '.mypy_cache', '.pytest_cache']);
 const MAX_TREE_DEPTH = 12;
 const MAX_TREE_ENTRIES = 200_000;
 
