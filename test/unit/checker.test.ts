@@ -60,6 +60,14 @@ describe('checker on the monorepo fixture', () => {
     assert.strictEqual(byName['left-pad'].data.manifestPath, path.join(FIXTURES, 'monorepo/packages/app/package.json'));
   });
 
+  it('honours // groundcheck-ignore-line and -next-line comments (with or without codes), not look-alikes in strings or regular expressions', async () => {
+    const { checker } = setup();
+    const result = await check(checker, path.join(FIXTURES, 'python-declarations/web/index.js'));
+    // shim: next-line directive; third: the right code. other: a different code; fourth: the "directive"
+    // on the line above is a regular expression, not a comment.
+    assert.deepStrictEqual(result.findings.map((f) => `${f.range.start.line} ${f.code} ${f.data.packageName}`), ['2 missing-package made-up-js-other-zz', '6 missing-package made-up-js-fourth-zz']);
+  });
+
   it('never reports a name the allowlist covers, by name or glob', async () => {
     const { checker } = setup();
     const result = await check(checker, path.join(APP, 'madeup.ts'), { allow: ['fast-json-parser-v2', '@fake-scope-zz/*', 'axios-*'] });

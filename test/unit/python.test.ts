@@ -3,12 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { nodeFileSystem, silentLogger, systemClock } from '../../server/src/core/io';
-import { extractPython } from '../../server/src/core/extract/python';
+import { extractPython, extractPythonDocument, pythonParser } from '../../server/src/core/extract/python';
+import { parseEnvironmentYml, parseNoxfile, parseSetupPy } from '../../server/src/core/extract/pythonDeclarations';
 import { parsePep508, parsePyproject, parseRequirementsTxt, parseSetupCfg, parseToxIniNames } from '../../server/src/core/extract/requirements';
 import { loadPipConfig } from '../../server/src/core/registry/pipConfig';
 import { PypiClient, versionsFromFilenames } from '../../server/src/core/registry/pypi';
 import { readEnvironment } from '../../server/src/core/resolve/python/environment';
-import { candidateDistributions } from '../../server/src/core/resolve/python/importNames';
+import { candidateDistributions, isValidDistributionName } from '../../server/src/core/resolve/python/importNames';
 import { declaredProvides, isLocalModule } from '../../server/src/core/resolve/python/project';
 import { isStdlibModule } from '../../server/src/core/resolve/python/stdlib';
 import { FIXTURES } from '../support/workspace';
@@ -105,10 +106,26 @@ describe('Python local resolution', () => {
     assert.ok(!isLocalModule(nodeFileSystem, main, APP, 'requests'));
   });
 
-  it('derives candidate distributions from the table and from dotted namespaces', () => {
+  it('derives candidate distributions from package metadata, the table and dotted namespaces', () => {
     assert.deepStrictEqual(candidateDistributions('yaml'), ['PyYAML', 'yaml']);
-    assert.deepStrictEqual(candidateDistributions('google.cloud.storage'), ['protobuf', 'google-api-python-client', 'google-auth', 'google-cloud-storage', 'google-cloud', 'google']);
+    // Debian's python3-django-filters ships django_filters/ beside django_filter-*.dist-info
+    assert.deepStrictEqual(candidateDistributions('django_filters.rest_framework'), ['django-filter', 'django_filters']);
+    assert.deepStrictEqual(candidateDistributions('social_django.models')[0], 'social-auth-app-django');
+    // a known top level is credited to itself, not to a `<top>-<submodule>` project
+    assert.deepStrictEqual(candidateDistributions('packaging.utils'), ['packaging']);
+    // namespaces: the known second level, else the dotted path
+    assert.deepStrictEqual(candidateDistributions('google.protobuf')[0], 'protobuf');
+    assert.deepStrictEqual(candidateDistributions('google.cloud.storage'), ['google-cloud-storage', 'google-cloud', 'google']);
     assert.deepStrictEqual(candidateDistributions('azure.storage.blob'), ['azure-storage-blob', 'azure-storage', 'azure']);
+    // unknown top levels go by the dotted path too
+    assert.deepStrictEqual(candidateDistributions('fastjsonparser.utils'), ['fastjsonparser-utils', 'fastjsonparser']);
+  });
+
+  it('never asks the index for a name that cannot be a distribution', () => {
+    assert.deepStrictEqual(candidateDistributions('_distutils_hack'), ['setuptools']);
+    assert.deepStrictEqual(candidateDistributions('_pytest.fixtures'), ['pytest']);
+    for (const m of ['_made_up_thing', '__x__', '_']) for (const c of candidateDistributions(m)) assert.ok(isValidDistributionName(c), `${m} -> ${c}`);
+    assert.ok(!isValidDistributionName('-distutils-hack'));
   });
 
   it('a declared distribution whose name contains the import name provides it', () => {
@@ -234,6 +251,49 @@ describe('Python shapes seen in real repositories (CLI against a loopback index)
         // (the loopback index knows neither simplejson nor this name: both are guarded)
         'pkg/compat.py:6 hint missing-package simplejson',
         'pkg/compat.py:9 hint missing-package json_fallback_made_up_zz',
+      ], r.stdout + r.stderr);
+    } finally {
+      await index.stop();
+    }
+  });
+});
+
+describe('Python declarations outside requirements files, environments up the tree, suppression comments', function () {
+  this.timeout(60_000);
+  const DECL = path.join(FIXTURES, 'python-declarations');
+
+  it('reads literal setup.py lists (through a module-level name), noxfile session.install arguments and environment.yml', async () => {
+    const parser = await pythonParser();
+    const setup = parseSetupPy(parser, fs.readFileSync(path.join(DECL, 'setup.py'), 'utf8'));
+    assert.deepStrictEqual(setup, { names: ['django-filter', 'sybil', 'setuptools', 'docutils'], projectName: 'acme-tools' });
+    assert.deepStrictEqual(parseNoxfile(parser, fs.readFileSync(path.join(DECL, 'noxfile.py'), 'utf8')), ['pytest', 'sybil', 'streamlit-aggrid']);
+    assert.deepStrictEqual(parseEnvironmentYml(fs.readFileSync(path.join(DECL, 'environment.yml'), 'utf8')), ['numpy', 'pandas']);
+    // nothing is run, and what is not a literal is not guessed
+    assert.deepStrictEqual(parseSetupPy(parser, 'from setuptools import setup\nsetup(install_requires=open("r.txt").read().split())\n').names, []);
+    assert.deepStrictEqual(parseEnvironmentYml('dependencies: [\n'), []);
+  });
+
+  it('reads the suppression directives Python comments carry', async () => {
+    const { suppressions } = await extractPythonDocument(fs.readFileSync(path.join(DECL, 'acme_tools/legacy.py'), 'utf8'));
+    assert.deepStrictEqual(suppressions.map((s) => [s.line, s.codes && [...s.codes]]), [[1, ['missing-package']], [4, undefined], [6, ['undeclared-dependency']]]);
+  });
+
+  it('the CLI: declared under other names, elsewhere in the tree, installed two folders up, or the project itself is never made up; suppressed lines are quiet', async () => {
+    const index = await SimpleIndex.start();
+    try {
+      const root = copyFixture('python-declarations');
+      fs.mkdirSync(path.join(root, '.git')); // a repository: the tree whose .venv and dependency files count
+      // (its one JavaScript file is checked against a closed port: unverified, never the public registry)
+      const env = isolatedEnv(root);
+      const npmrc = path.join(env.HOME!, 'closed-registry-npmrc');
+      fs.writeFileSync(npmrc, 'registry=http://127.0.0.1:9/\n');
+      const r = await runCliProcess(['check', '--format', 'json', '--no-cache', '--index-url', index.url, '.'], root, { ...env, npm_config_userconfig: npmrc });
+      const json = JSON.parse(r.stdout) as { findings: { file: string; line: number; code: string; severity: string; package: string }[] };
+      const got = json.findings.filter((f) => !f.file.endsWith('.js')).map((f) => `${f.file}:${f.line} ${f.severity} ${f.code} ${f.package}`).sort();
+      assert.deepStrictEqual(got, [
+        'acme_tools/legacy.py:7 error missing-package made_up_gamma_zz',
+        'acme_tools/legacy.py:8 error missing-package made_up_delta_zz',
+        'requirements.txt:4 error missing-package another-made-up-req-zz',
       ], r.stdout + r.stderr);
     } finally {
       await index.stop();

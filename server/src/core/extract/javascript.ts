@@ -7,6 +7,7 @@
 import ts = require('typescript');
 import type { ApiReference, Range, Reference, ReferenceKind } from '../model';
 import { extractApiReferences } from './apiReferences';
+import { javascriptSuppressions, type CommentText, type Suppression } from '../findings/suppressions';
 
 export const JS_LANGUAGE_IDS = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'] as const;
 
@@ -42,6 +43,36 @@ export interface Extraction {
   apis: ApiReference[];
   /** TypeScript itself reports unknown exports in this document (a TS file, or JS with `// @ts-check`). */
   typeChecked: boolean;
+  /** `// groundcheck-ignore-line` / `-next-line` directives. */
+  suppressions: Suppression[];
+}
+
+/**
+ * Every comment the parser attached to the tree, as trivia before or after some node (so a `//`
+ * inside a string or a regular expression is never taken for one). Only called when the text
+ * holds a directive at all.
+ */
+function commentsOf(sourceFile: ts.SourceFile): CommentText[] {
+  const text = sourceFile.text;
+  const seen = new Set<number>();
+  const out: CommentText[] = [];
+  const collect = (ranges: ts.CommentRange[] | undefined) => {
+    for (const r of ranges ?? []) {
+      if (seen.has(r.pos)) continue;
+      seen.add(r.pos);
+      const { line, character } = sourceFile.getLineAndCharacterOfPosition(r.pos);
+      const lineStart = r.pos - character;
+      out.push({ line, text: text.slice(r.pos, r.end), ownLine: text.slice(lineStart, r.pos).trim() === '' });
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    collect(ts.getLeadingCommentRanges(text, node.pos));
+    collect(ts.getTrailingCommentRanges(text, node.end));
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  collect(ts.getLeadingCommentRanges(text, sourceFile.endOfFileToken.pos));
+  return out;
 }
 
 /**
@@ -141,5 +172,6 @@ export function extractJavaScript(text: string, fileName: string, languageId?: s
   // `// @ts-check` / `// @ts-nocheck` in a JS file; the parser records the pragma on the tree.
   const directive = (sourceFile as ts.SourceFile & { checkJsDirective?: { enabled: boolean } }).checkJsDirective;
   const typeChecked = isTs ? directive?.enabled !== false : directive?.enabled === true;
-  return { references, declaredModules, apis: extractApiReferences(sourceFile), typeChecked };
+  const suppressions = text.includes('groundcheck-ignore') ? javascriptSuppressions(commentsOf(sourceFile)) : [];
+  return { references, declaredModules, apis: extractApiReferences(sourceFile), typeChecked, suppressions };
 }

@@ -7,6 +7,7 @@ import type { Node as SyntaxNode, Parser as TSParser } from 'web-tree-sitter';
 import * as fs from 'fs';
 import type { Range } from '../model';
 import { dataFile } from '../dataFiles';
+import { pythonSuppressions, type CommentText, type Suppression } from '../findings/suppressions';
 
 export interface PythonImport {
   /** The dotted module as written (`numpy.linalg`), without leading dots. */
@@ -95,10 +96,19 @@ function stringLiteral(node: SyntaxNode | null | undefined): SyntaxNode | undefi
 }
 
 export async function extractPython(text: string, options: { testFile?: boolean } = {}): Promise<PythonImport[]> {
+  return (await extractPythonDocument(text, options)).imports;
+}
+
+/** Imports and the suppression comments (`# groundcheck: ignore[...]`) of a Python file. */
+export async function extractPythonDocument(text: string, options: { testFile?: boolean } = {}): Promise<{ imports: PythonImport[]; suppressions: Suppression[] }> {
   const parser = await pythonParser();
   const tree = parser.parse(text);
-  if (!tree) return [];
+  if (!tree) return { imports: [], suppressions: [] };
   const out: PythonImport[] = [];
+  const comments: CommentText[] = [];
+  // Comments are only read when a directive could be among them.
+  const wantComments = text.includes('groundcheck:');
+  const lines = wantComments ? text.split('\n') : [];
   const add = (nameNode: SyntaxNode, kind: PythonImport['kind'], module: string, relative = false) => {
     // Error recovery can join a half-typed `import a.` with the next line: only well-formed dotted names count.
     if (nameNode.hasError || !DOTTED_NAME.test(module)) return;
@@ -113,6 +123,14 @@ export async function extractPython(text: string, options: { testFile?: boolean 
       const node = stack.pop()!;
       const before = out.length;
       let descend = true;
+      if (wantComments) {
+        // comments are `extra` children anywhere, also inside the import statements not descended into
+        for (const c of node.children) {
+          if (c?.type !== 'comment') continue;
+          const { row, column } = c.startPosition;
+          comments.push({ line: row, text: c.text, ownLine: (lines[row] ?? '').slice(0, column).trim() === '' });
+        }
+      }
       switch (node.type) {
         case 'string_content':
           strings.add(node.text);
@@ -160,5 +178,5 @@ export async function extractPython(text: string, options: { testFile?: boolean 
     // a bare name in a string is only telling in a test, where fixtures write modules to import.
     if (strings.has(`${top}.py`) || (imp.module.includes('.') && strings.has(imp.module)) || (options.testFile && strings.has(top))) imp.madeAtRunTime = true;
   }
-  return out;
+  return { imports: out, suppressions: pythonSuppressions(comments) };
 }

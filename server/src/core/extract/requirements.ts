@@ -3,6 +3,7 @@
  * setup.cfg. Requirement strings are read with a PEP 508 parser; TOML with a TOML parser.
  */
 import type { Range } from '../model';
+import type { CommentText } from '../findings/suppressions';
 
 // smol-toml ships a CommonJS build; its type declarations are written as ES module ones.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,6 +34,14 @@ export interface RequirementsFile {
   /** `--index-url` / `--extra-index-url` lines. */
   indexUrls: string[];
   extraIndexUrls: string[];
+  /**
+   * pyproject.toml: import names of the project itself (`[project].name`, Poetry's name, maturin's
+   * `module-name`), and maturin's `python-source` folder. Its own package is never "made up".
+   */
+  ownImportNames?: string[];
+  sourceDirs?: string[];
+  /** requirements.txt: its comments (for `# groundcheck: ignore` directives). */
+  comments?: CommentText[];
 }
 
 export function normalizePythonName(name: string): string {
@@ -108,7 +117,12 @@ export function parseRequirementsTxt(text: string): RequirementsFile {
     // A trailing backslash continues the line (pip joins them); ranges stay on the first line.
     while (line.endsWith('\\') && n + 1 < lines.length) line = line.slice(0, -1) + ' ' + lines[++n].replace(/\r$/, '');
     const comment = line.search(/(^|\s)#/);
-    if (comment >= 0) line = line.slice(0, comment);
+    if (comment >= 0) {
+      // pip's own comment rule: `#` at the start or after whitespace; a directive may follow
+      const own = line.slice(0, comment).trim() === '';
+      (out.comments ??= []).push({ line: startLine, text: line.slice(comment).trim(), ownLine: own });
+      line = line.slice(0, comment);
+    }
     const trimmed = line.trim();
     if (!trimmed) continue;
     const option = OPTION_WITH_VALUE.exec(trimmed);
@@ -215,6 +229,23 @@ export function parsePyproject(text: string): RequirementsFile | { error: string
   const groups = doc['dependency-groups']; // PEP 735
   if (groups && typeof groups === 'object') for (const list of Object.values(groups)) if (Array.isArray(list)) list.forEach((v) => addPep508(v));
   if (!buildFirst && Array.isArray(build)) build.forEach((v) => addPep508(v, 'build-system'));
+  const tool = (doc.tool ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  // Development groups of uv, PDM and Hatch environments: what the project's tools install.
+  const lists: unknown[] = [tool.uv?.['dev-dependencies']];
+  const pdmDev = tool.pdm?.['dev-dependencies'];
+  if (pdmDev && typeof pdmDev === 'object') lists.push(...Object.values(pdmDev));
+  const hatchEnvs = (tool.hatch?.envs ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  for (const env of Object.values(hatchEnvs)) lists.push(env?.dependencies, env?.['extra-dependencies']);
+  for (const list of lists) if (Array.isArray(list)) list.forEach((v) => addPep508(v));
+
+  const toImportName = (n: unknown) => (typeof n === 'string' && n ? n.trim().replace(/[-.]/g, '_') : undefined);
+  const maturin = tool.maturin ?? {};
+  out.ownImportNames = [
+    toImportName(project?.name),
+    toImportName((tool.poetry as Record<string, unknown> | undefined)?.name),
+    typeof maturin['module-name'] === 'string' ? (maturin['module-name'] as string).split('.')[0] : undefined,
+  ].filter((n): n is string => !!n);
+  out.sourceDirs = typeof maturin['python-source'] === 'string' ? [maturin['python-source'] as string] : [];
 
   // [tool.uv.sources]: a requirement served from git, a path, a URL or the uv workspace is not on the index.
   const uvSources = ((doc.tool as Record<string, unknown> | undefined)?.uv as Record<string, unknown> | undefined)?.sources as Record<string, unknown> | undefined;

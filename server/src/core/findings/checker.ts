@@ -22,6 +22,7 @@ import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
 import { manifestUnreadableMessage, undeclaredMessage } from './messages';
 import { registryVerdict } from './registryVerdict';
+import { applySuppressions } from './suppressions';
 import { ApiChecker } from './apiChecker';
 import { ManifestChecker } from './manifestChecker';
 import type { ExportTables, ModuleQuery } from '../exports/exportTables';
@@ -311,7 +312,7 @@ export class Checker {
         const slow = await isSlow(checking, options.partialAfterMs ?? PARTIAL_AFTER_MS);
         if (slow && !token.isCancellationRequested) {
           const now = this.deps.clock.now();
-          options.onPartial({ findings: [...findings], references: extracted.references.length, unverified, partial: true, timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: now - t2, totalMs: now - t0 } });
+          options.onPartial({ findings: applySuppressions([...findings], extracted.suppressions).findings, references: extracted.references.length, unverified, partial: true, timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: now - t2, totalMs: now - t0 } });
         }
       }
       const outcome = await checking;
@@ -320,7 +321,7 @@ export class Checker {
     }
     const t3 = this.deps.clock.now();
     return {
-      findings,
+      findings: applySuppressions(findings, extracted.suppressions).findings,
       apis,
       references: extracted.references.length,
       unverified,

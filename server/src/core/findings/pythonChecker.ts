@@ -8,13 +8,14 @@ export { pythonDocumentKind } from '../extract/pythonDocuments';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
 import type { Finding, PackageInfo, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
-import { extractPython, type PythonImport } from '../extract/python';
+import { extractPythonDocument, pythonParser, type PythonImport } from '../extract/python';
+import { applySuppressions, pythonSuppressions, type Suppression } from './suppressions';
 import type { PythonDocumentKind } from '../extract/pythonDocuments';
 import { normalizePythonName, parsePyproject, parseRequirementsTxt, parseSetupCfg, type Requirement } from '../extract/requirements';
 import { matchesAny } from '../resolve/specifier';
-import { isStdlibModule } from '../resolve/python/stdlib';
-import { candidateDistributions, IMPORT_TO_DISTRIBUTIONS } from '../resolve/python/importNames';
-import { declaredProvides, isLocalModule, PythonProjectModel, type PythonProjectInfo } from '../resolve/python/project';
+import { resolvePythonLocally } from '../resolve/python/resolvers';
+import { candidateDistributions, importNameOfDistribution } from '../resolve/python/importNames';
+import { PythonProjectModel, type PythonProjectInfo } from '../resolve/python/project';
 import { loadPipConfig, type PypiConfig } from '../registry/pipConfig';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
@@ -41,13 +42,9 @@ export interface PythonCheckOutcome {
 
 /** One step down for an import inside `try/except ImportError`: the code already expects it may be absent. */
 
-const DISTRIBUTION_TO_IMPORT = new Map<string, string>(
-  Object.entries(IMPORT_TO_DISTRIBUTIONS).flatMap(([imp, dists]) => dists.map((d) => [normalizePythonName(d), imp] as [string, string])),
-);
-
 /** The import name a suggested distribution is most likely used under. */
 function importNameOf(distribution: string): string {
-  return DISTRIBUTION_TO_IMPORT.get(normalizePythonName(distribution)) ?? normalizePythonName(distribution).replace(/-/g, '_');
+  return importNameOfDistribution(distribution) ?? normalizePythonName(distribution).replace(/-/g, '_');
 }
 
 export class PythonChecker {
@@ -83,11 +80,17 @@ export class PythonChecker {
   }
 
   async check(file: string, text: string, kind: PythonDocumentKind, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
-    const project = this.projects.forFile(file, settings.python.environment);
+    // setup.py and noxfile.py declare dependencies in code: the parser reads their literals.
+    const project = this.projects.forFile(file, settings.python.environment, await pythonParser());
     const config = this.pipConfigFor(project, settings);
     if (kind === 'python') return this.checkImports(file, text, project, config, settings, token);
     let requirements: Requirement[];
-    if (kind === 'requirements') requirements = parseRequirementsTxt(text).requirements;
+    let suppressions: Suppression[] = [];
+    if (kind === 'requirements') {
+      const parsed = parseRequirementsTxt(text);
+      requirements = parsed.requirements;
+      suppressions = pythonSuppressions(parsed.comments ?? []);
+    }
     else if (kind === 'setup.cfg') requirements = parseSetupCfg(text).requirements;
     else {
       const parsed = parsePyproject(text);
@@ -104,7 +107,8 @@ export class PythonChecker {
       }
       requirements = parsed.requirements;
     }
-    return this.checkRequirements(requirements, config, settings, token);
+    const outcome = await this.checkRequirements(requirements, config, settings, token);
+    return { ...outcome, findings: applySuppressions(outcome.findings, suppressions).findings };
   }
 
   private async checkRequirements(requirements: Requirement[], config: PypiConfig, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
@@ -133,23 +137,16 @@ export class PythonChecker {
   }
 
   private async checkImports(file: string, text: string, project: PythonProjectInfo, config: PypiConfig, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
-    const imports = await extractPython(text, { testFile: /(?:^|[\\/])(?:test_[^\\/]*|[^\\/]*_test|conftest)\.py$/.test(file) });
+    const { imports, suppressions } = await extractPythonDocument(text, { testFile: /(?:^|[\\/])(?:test_[^\\/]*|[^\\/]*_test|conftest)\.py$/.test(file) });
     if (token.isCancellationRequested) throw new CancelledError();
     const pending: { imp: PythonImport; top: string; candidates: string[] }[] = [];
     for (const imp of imports) {
-      if (imp.relative || imp.madeAtRunTime) continue;
+      if (imp.madeAtRunTime) continue;
       const top = imp.module.split('.')[0];
-      if (top === '__future__' || isStdlibModule(top)) continue;
-      if (project.environment?.imports.has(top)) continue; // installed
-      if (isLocalModule(this.deps.fs, file, project.root, top) || project.treeModules.has(top)) continue;
+      if (resolvePythonLocally({ fs: this.deps.fs, file, module: imp.module, top, relative: imp.relative, project })) continue;
       const candidates = candidateDistributions(imp.module);
+      if (candidates.length === 0) continue; // no distribution could be called this: nothing to ask
       if (matchesAny(top, settings.allow) || candidates.some((c) => matchesAny(normalizePythonName(c), settings.allow))) continue;
-      if (candidates.some((c) => project.declared.has(normalizePythonName(c)))) {
-        pending.push({ imp, top, candidates }); // declared: still confirm it exists
-        continue;
-      }
-      // Declared under a name we cannot map (and not installed): do not call it made up.
-      if (declaredProvides(project.declared.keys(), top)) continue;
       pending.push({ imp, top, candidates });
     }
     const answers = await Promise.all(pending.map((p) => Promise.all(p.candidates.map((c) => this.ask(c, config, settings)))));
@@ -167,7 +164,8 @@ export class PythonChecker {
       const base = { ecosystem: 'pypi' as const, packageName: top, subpath: imp.module.slice(top.length), suggestions: [] as string[] };
       if (existing >= 0) {
         const distribution = candidates[existing];
-        const declared = candidates.some((c) => project.declared.has(normalizePythonName(c)));
+        // Declared by the project, or by another dependency file of the same tree (docs/requirements.txt).
+        const declared = candidates.some((c) => project.declared.has(normalizePythonName(c)) || project.treeDeclared.has(normalizePythonName(c)));
         if (declared) continue;
         if (project.unreadableManifest) {
           // What the project declares is unknown: say that rather than "undeclared".
@@ -212,6 +210,6 @@ export class PythonChecker {
         data: { ...base, suggestions, registry: infos[0].registry },
       });
     }
-    return { findings: findings.filter((f) => f.severity !== 'off'), references: imports.length, unverified };
+    return { findings: applySuppressions(findings.filter((f) => f.severity !== 'off'), suppressions).findings, references: imports.length, unverified };
   }
 }

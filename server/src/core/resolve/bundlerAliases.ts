@@ -13,6 +13,9 @@ import type { FileSystem } from '../io';
  */
 const CONFIG_FILE = /^(?:vite|vitest|webpack|rollup|babel|next|nuxt|astro|svelte|rspack|rsbuild|electron\.vite)[.-]config(?:\.[\w-]+)*\.(?:[cm]?[jt]s|json)$|^\.babelrc(?:\.(?:js|cjs|json))?$/;
 
+/** The same files as a watcher glob. */
+export const BUNDLER_CONFIG_GLOB = '**/{vite,vitest,webpack,rollup,babel,next,nuxt,astro,svelte,rspack,rsbuild,electron.vite}{.,-}config*.{js,mjs,cjs,ts,mts,cts,json}';
+
 /** The names `readBundlerAliases` reads in a folder (also what a watcher of them must watch). */
 export function isBundlerConfigFile(name: string): boolean {
   return CONFIG_FILE.test(name);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { ancestors, type FileSystem } from '../io';
 import type { Resolution } from '../model';
 import { matchesDeclaredModule } from './ambientModules';
-import { matchesAlias } from './bundlerAliases';
+import { BUNDLER_CONFIG_GLOB, matchesAlias } from './bundlerAliases';
 import { isNodeBuiltin } from './builtins';
 import { dependencySource } from './manifest';
 import type { ProjectInfo } from './project';
@@ -24,6 +24,8 @@ export interface ResolveContext {
 
 export interface Resolver {
   name: string;
+  /** Globs of the files whose change alters this plug-in's answers (the language server watches them). */
+  reads?: readonly string[];
   resolve(specifier: string, ctx: ResolveContext): Resolution | undefined;
 }
 
@@ -49,6 +51,7 @@ export const pathLikeResolver: Resolver = {
 /** package.json `imports` (`#internal/x`); a `#` specifier can never be an npm name either way. */
 export const packageImportsResolver: Resolver = {
   name: 'package-imports',
+  reads: ['**/package.json'],
   resolve(s, ctx) {
     if (!s.startsWith('#')) return undefined;
     const keys = Object.keys(ctx.project.manifest?.imports ?? {});
@@ -59,6 +62,7 @@ export const packageImportsResolver: Resolver = {
 
 export const tsconfigPathsResolver: Resolver = {
   name: 'tsconfig-paths',
+  reads: ['**/{tsconfig*.json,jsconfig*.json}'],
   resolve(s, ctx) {
     const { mappings, baseUrls } = ctx.project.compilerPaths;
     if (mappings.some((m) => matchPathMapping(ctx.fs, m, s))) return local('tsconfig paths');
@@ -69,6 +73,7 @@ export const tsconfigPathsResolver: Resolver = {
 
 export const declaredModulesResolver: Resolver = {
   name: 'declared-modules',
+  reads: ['**/*.d.ts'],
   resolve(s, ctx) {
     const all = [...ctx.declaredModules, ...ctx.project.ambientModules];
     return all.some((d) => matchesDeclaredModule(s, d)) ? local('declare module') : undefined;
@@ -77,6 +82,7 @@ export const declaredModulesResolver: Resolver = {
 
 export const frameworkResolver: Resolver = {
   name: 'frameworks',
+  reads: ['**/package.json'],
   resolve(s, ctx) {
     const hit = ctx.project.frameworkPrefixes.find((f) => s === f.prefix.replace(/\/$/, '') || s.startsWith(f.prefix));
     return hit ? local(`provided by ${hit.framework}`) : undefined;
@@ -85,6 +91,7 @@ export const frameworkResolver: Resolver = {
 
 export const bundlerAliasResolver: Resolver = {
   name: 'bundler-aliases',
+  reads: [BUNDLER_CONFIG_GLOB, '**/.babelrc*'],
   resolve: (s, ctx) => (ctx.project.bundlerAliases.some((a) => matchesAlias(s, a)) ? local('bundler alias') : undefined),
 };
 
@@ -101,6 +108,7 @@ export const invalidNameResolver: Resolver = {
 
 export const workspaceResolver: Resolver = {
   name: 'workspaces',
+  reads: ['**/{package.json,pnpm-workspace.yaml,lerna.json}'],
   resolve(s, ctx) {
     const pkg = parsePackageSpecifier(s);
     if (!pkg) return undefined;
@@ -133,6 +141,7 @@ export const nodeModulesResolver: Resolver = {
  */
 export const declaredTypesResolver: Resolver = {
   name: 'declared-types',
+  reads: ['**/package.json'],
   resolve(s, ctx) {
     const pkg = parsePackageSpecifier(s);
     if (!pkg || pkg.name.startsWith('@types/')) return undefined;
@@ -145,18 +154,21 @@ export const declaredTypesResolver: Resolver = {
 /** A module the package's `browser` field replaces (`"browser": { "jsdom": false }`): the bundler swaps it out. */
 export const browserFieldResolver: Resolver = {
   name: 'browser-field',
+  reads: ['**/package.json'],
   resolve: (s, ctx) => (ctx.project.manifest?.browserReplaced?.includes(parsePackageSpecifier(s)?.name ?? '') ? local('replaced by the browser field') : undefined),
 };
 
 /** `vscode` in a VS Code extension (`engines.vscode`): the editor provides it at run time. */
 export const hostModuleResolver: Resolver = {
   name: 'host-modules',
+  reads: ['**/package.json'],
   resolve: (s, ctx) => (s === 'vscode' && ctx.project.manifest?.engines?.vscode ? local('provided by VS Code (engines.vscode)') : undefined),
 };
 
 /** Declared as `workspace:`, `file:`, `link:` or a git URL: not from the registry, nothing to look up. */
 export const nonRegistryDependencyResolver: Resolver = {
   name: 'non-registry-dependencies',
+  reads: ['**/package.json', '**/.pnp.{cjs,js}'],
   resolve(s, ctx) {
     const pkg = parsePackageSpecifier(s);
     const spec = pkg && ctx.project.declaredSpec(pkg.name);

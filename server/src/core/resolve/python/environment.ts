@@ -68,17 +68,23 @@ export function readEnvironment(fs: FileSystem, envDir: string): PythonEnvironme
   return { dir: envDir, python: bin, imports, distributions };
 }
 
-/** Candidate environments of a project, in the order they are preferred. */
-export function findEnvironmentDirs(fs: FileSystem, root: string, env: NodeJS.ProcessEnv, configured?: string): string[] {
+/**
+ * Candidate environments, in the order they are preferred: the configured one, a `.venv`/`venv`/
+ * `env`/`.env` in the file's folder or any folder above it up to the tree's top (nearest first),
+ * then the activated one (VIRTUAL_ENV, CONDA_PREFIX).
+ */
+export function findEnvironmentDirs(fs: FileSystem, searchDirs: string[], env: NodeJS.ProcessEnv, configured: string | undefined, root: string): string[] {
   const dirs: string[] = [];
   if (configured) {
     // An interpreter path (`.venv/bin/python`) or the environment itself.
     const dir = /python[\d.]*(\.exe)?$/i.test(path.basename(configured)) ? path.dirname(path.dirname(configured)) : configured;
     dirs.push(path.isAbsolute(dir) ? dir : path.join(root, dir));
   }
-  for (const name of ['.venv', 'venv', 'env', '.env']) {
-    const dir = path.join(root, name);
-    if (fs.exists(path.join(dir, 'pyvenv.cfg'))) dirs.push(dir);
+  for (const folder of searchDirs) {
+    for (const name of ['.venv', 'venv', 'env', '.env']) {
+      const dir = path.join(folder, name);
+      if (fs.exists(path.join(dir, 'pyvenv.cfg'))) dirs.push(dir);
+    }
   }
   if (env.VIRTUAL_ENV) dirs.push(env.VIRTUAL_ENV);
   if (env.CONDA_PREFIX) dirs.push(env.CONDA_PREFIX);

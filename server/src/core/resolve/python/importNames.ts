@@ -1,71 +1,20 @@
 /**
- * Import names whose distribution is called something else (`import yaml` comes from PyYAML).
- * Documented in the README; dotted namespace imports (`google.cloud.storage`, `azure.storage.blob`)
- * need no entry: their candidates are derived from the dotted path.
+ * Import names whose distribution is called something else, for what the generated data
+ * (server/data/python-import-names.json, from Debian's Contents index and typeshed) does not cover:
+ * packages Debian does not ship (opencv, pyobjc, adafruit-blinka) and alternatives it does not know
+ * (psycopg2-binary). Dotted namespace imports (`azure.storage.blob`) need no entry: their
+ * candidates come from the dotted path.
  */
+import * as fs from 'fs';
+import { dataFile } from '../../dataFiles';
+
 export const IMPORT_TO_DISTRIBUTIONS: Record<string, string[]> = {
-  yaml: ['PyYAML'],
   cv2: ['opencv-python', 'opencv-python-headless', 'opencv-contrib-python'],
-  sklearn: ['scikit-learn'],
-  skimage: ['scikit-image'],
-  PIL: ['Pillow'],
-  bs4: ['beautifulsoup4'],
-  dateutil: ['python-dateutil'],
-  attr: ['attrs'],
   Crypto: ['pycryptodome', 'pycrypto'],
-  Cryptodome: ['pycryptodomex'],
-  dotenv: ['python-dotenv'],
-  jwt: ['PyJWT'],
-  jose: ['python-jose'],
-  magic: ['python-magic'],
-  serial: ['pyserial'],
-  usb: ['pyusb'],
-  git: ['GitPython'],
-  github: ['PyGithub'],
-  gitlab: ['python-gitlab'],
-  win32com: ['pywin32'],
-  win32api: ['pywin32'],
-  win32con: ['pywin32'],
-  win32gui: ['pywin32'],
-  win32clipboard: ['pywin32'],
-  win32process: ['pywin32'],
-  win32file: ['pywin32'],
-  win32event: ['pywin32'],
-  win32service: ['pywin32'],
-  win32serviceutil: ['pywin32'],
-  win32pipe: ['pywin32'],
-  win32print: ['pywin32'],
-  win32crypt: ['pywin32'],
-  win32security: ['pywin32'],
-  win32ui: ['pywin32'],
-  winerror: ['pywin32'],
-  servicemanager: ['pywin32'],
-  pythoncom: ['pywin32'],
-  pywintypes: ['pywin32'],
-  OpenSSL: ['pyOpenSSL'],
-  docx: ['python-docx'],
   pptx: ['python-pptx'],
-  fitz: ['PyMuPDF'],
-  grpc: ['grpcio'],
-  multipart: ['python-multipart'],
-  slugify: ['python-slugify'],
-  telegram: ['python-telegram-bot'],
-  discord: ['discord.py'],
-  ldap: ['python-ldap'],
-  MySQLdb: ['mysqlclient'],
   psycopg2: ['psycopg2', 'psycopg2-binary'],
   pkg_resources: ['setuptools'],
   Levenshtein: ['python-Levenshtein', 'Levenshtein'],
-  mpl_toolkits: ['matplotlib'],
-  kafka: ['kafka-python'],
-  memcache: ['python-memcached'],
-  nacl: ['PyNaCl'],
-  zmq: ['pyzmq'],
-  gi: ['PyGObject'],
-  cairo: ['pycairo'],
-  wx: ['wxPython'],
-  OpenGL: ['PyOpenGL'],
-  Bio: ['biopython'],
   // PyObjC: the core bridge and the Cocoa umbrella's frameworks
   objc: ['pyobjc-core', 'pyobjc'],
   PyObjCTools: ['pyobjc-core', 'pyobjc'],
@@ -81,74 +30,25 @@ export const IMPORT_TO_DISTRIBUTIONS: Record<string, string[]> = {
   analogio: ['adafruit-blinka'],
   microcontroller: ['adafruit-blinka'],
   pwmio: ['adafruit-blinka'],
-  shapefile: ['pyshp'],
   pycrfsuite: ['python-crfsuite'],
-  pyximport: ['Cython'],
-  Cython: ['Cython'],
   pybullet_data: ['pybullet'],
   sklearnex: ['scikit-learn-intelex'],
   daal4py: ['scikit-learn-intelex', 'daal4py'],
   mx: ['mxnet'],
   tflite_runtime: ['tflite-runtime'],
-  ujson: ['ujson'],
   faiss: ['faiss-cpu', 'faiss-gpu'],
-  umap: ['umap-learn'],
-  dns: ['dnspython'],
-  engineio: ['python-engineio'],
-  socketio: ['python-socketio'],
-  rest_framework: ['djangorestframework'],
-  corsheaders: ['django-cors-headers'],
-  debug_toolbar: ['django-debug-toolbar'],
-  environ: ['django-environ'],
-  crispy_forms: ['django-crispy-forms'],
-  allauth: ['django-allauth'],
-  storages: ['django-storages'],
   speech_recognition: ['SpeechRecognition'],
-  pyaudio: ['PyAudio'],
-  snappy: ['python-snappy'],
-  Xlib: ['python-xlib'],
-  sentry_sdk: ['sentry-sdk'],
   pydantic_settings: ['pydantic-settings'],
-  google: ['protobuf', 'google-api-python-client', 'google-auth'],
-  googleapiclient: ['google-api-python-client'],
-  apiclient: ['google-api-python-client'],
-  oauth2client: ['oauth2client'],
   tensorflow_hub: ['tensorflow-hub'],
-  torchvision: ['torchvision'],
-  lxml: ['lxml'],
-  markdown: ['Markdown'],
   mdx: ['Markdown'],
   Image: ['Pillow'],
   pkg_about: ['pkg-about'],
-  websocket: ['websocket-client'],
-  socks: ['PySocks'],
-  sqlalchemy_utils: ['SQLAlchemy-Utils'],
-  flask_sqlalchemy: ['Flask-SQLAlchemy'],
-  flask_cors: ['Flask-Cors'],
-  flask_login: ['Flask-Login'],
-  flask_wtf: ['Flask-WTF'],
-  wtforms: ['WTForms'],
-  ruamel: ['ruamel.yaml'],
-  msgpack: ['msgpack'],
-  editor: ['python-editor'],
-  pythonjsonlogger: ['python-json-logger'],
-  jinja2: ['Jinja2'],
-  markupsafe: ['MarkupSafe'],
-  typing_extensions: ['typing-extensions'],
-  dateparser: ['dateparser'],
   tz: ['tzdata'],
   ffmpeg: ['ffmpeg-python'],
   whisper: ['openai-whisper'],
   llama_cpp: ['llama-cpp-python'],
-  box: ['python-box'],
-  decouple: ['python-decouple'],
 };
 
-/**
- * The distributions that could provide an import, most likely first: the table's entries, then the
- * dotted path joined with dashes from longest to shortest (`google.cloud.storage` ->
- * google-cloud-storage, google-cloud, google).
- */
 const LOWERCASE = new Map(Object.entries(IMPORT_TO_DISTRIBUTIONS).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** Families named by a pattern rather than one by one. */
@@ -157,14 +57,88 @@ const FAMILIES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^win32\w+$/, () => 'pywin32'],
 ];
 
-export function candidateDistributions(module: string): string[] {
-  const parts = module.split('.');
-  const top = parts[0];
-  const out: string[] = [...(IMPORT_TO_DISTRIBUTIONS[top] ?? LOWERCASE.get(top.toLowerCase()) ?? [])];
+interface ImportNameData {
+  /** import name (or namespace.package) -> [distribution, sources] */
+  imports: Record<string, [string, string][]>;
+  sameName: string[];
+}
+
+let generated: { imports: Map<string, string[]>; sameName: Set<string> } | undefined;
+
+/** server/data/python-import-names.json (scripts/build-import-names.ts: Debian's Contents index and typeshed). */
+function importNameData(): NonNullable<typeof generated> {
+  if (!generated) {
+    const json = JSON.parse(fs.readFileSync(dataFile('python-import-names.json'), 'utf8')) as ImportNameData;
+    generated = { imports: new Map(Object.entries(json.imports).map(([k, v]) => [k, v.map(([d]) => d)])), sameName: new Set(json.sameName) };
+  }
+  return generated;
+}
+
+/** What real package metadata says provides an import name (empty when it says nothing). */
+export function knownDistributions(module: string): string[] {
+  const data = importNameData();
+  const top = module.split('.')[0];
+  const out = [...(IMPORT_TO_DISTRIBUTIONS[top] ?? LOWERCASE.get(top.toLowerCase()) ?? []), ...(data.imports.get(top) ?? [])];
   for (const [pattern, dist] of FAMILIES) {
     const m = pattern.exec(top);
     if (m) out.push(dist(m));
   }
-  for (let n = Math.min(parts.length, 4); n >= 1; n--) out.push(parts.slice(0, n).join('-'));
-  return [...new Set(out)];
+  return out;
 }
+
+/** A PEP 508 distribution name (after normalisation); anything else is never sent to an index. */
+export function isValidDistributionName(name: string): boolean {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
+}
+
+const normalized = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/**
+ * The distributions that could provide an import, most likely first.
+ * - A top level that package metadata knows (a distribution of that name ships it, or another
+ *   does: yaml -> PyYAML, django_filters -> django-filter) is credited to those distributions,
+ *   never to `<top>-<submodule>` (`packaging.utils` is packaging, not a `packaging-utils` project).
+ * - A namespace shared by several distributions goes by its known second level
+ *   (google.protobuf -> protobuf), else by the dotted path, longest first
+ *   (google.cloud.storage -> google-cloud-storage, google-cloud, google).
+ * - A top level nothing knows goes by the dotted path too.
+ * Names that are not valid distribution names (`_distutils_hack` would be `-distutils-hack`) are
+ * dropped; a leading underscore is tried without it (`_pytest` -> pytest).
+ */
+export function candidateDistributions(module: string): string[] {
+  const data = importNameData();
+  const parts = module.split('.');
+  const top = parts[0];
+  const known = knownDistributions(module);
+  const same = data.sameName.has(top);
+  const namespace = !same && (data.imports.get(top)?.length ?? 0) >= 3;
+  const out: string[] = [];
+  if (namespace || (known.length === 0 && !same)) {
+    if (parts.length > 1) out.push(...(data.imports.get(`${top}.${parts[1]}`) ?? []));
+    for (let n = Math.min(parts.length, 4); n >= 1; n--) out.push(parts.slice(0, n).join('-'));
+    // (a namespace's many providers say nothing about this import: not asked)
+    if (!namespace) out.push(...known);
+  } else {
+    if (same) out.push(top);
+    out.push(...known, top);
+  }
+  if (top.startsWith('_') && known.length === 0) out.push(top.replace(/^_+/, ''));
+  const seen = new Set<string>();
+  return out.filter((d) => {
+    const key = normalized(d);
+    if (seen.has(key) || !isValidDistributionName(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Import name for each distribution the data knows of (for suggestions: PyYAML is imported as yaml). */
+export function importNameOfDistribution(distribution: string): string | undefined {
+  if (!reverse) {
+    reverse = new Map();
+    for (const [imp, dists] of Object.entries(IMPORT_TO_DISTRIBUTIONS)) for (const d of dists) if (!reverse.has(normalized(d))) reverse.set(normalized(d), imp);
+    for (const [imp, dists] of importNameData().imports) if (!imp.includes('.')) for (const d of dists) if (!reverse.has(normalized(d))) reverse.set(normalized(d), imp);
+  }
+  return reverse.get(normalized(distribution));
+}
+let reverse: Map<string, string> | undefined;

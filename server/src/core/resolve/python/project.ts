@@ -5,7 +5,9 @@
  */
 import * as path from 'path';
 import { ancestors, type FileSystem } from '../../io';
+import type { Parser as TSParser } from 'web-tree-sitter';
 import { normalizePythonName, parsePipfileNames, parsePyproject, parseRequirementsTxt, parseSetupCfg, parseToxIniNames } from '../../extract/requirements';
+import { parseEnvironmentYml, parseNoxfile, parseSetupPy } from '../../extract/pythonDeclarations';
 import { NOT_PROJECT_CODE } from '../../notProjectCode';
 import { findEnvironmentDirs, readEnvironment, type PythonEnvironment } from './environment';
 
@@ -23,6 +25,19 @@ export interface PythonProjectInfo {
   installer: PythonInstaller;
   /** Top-level module names found anywhere in the checked tree (see treeModules). */
   treeModules: ReadonlySet<string>;
+  /** Distributions declared by any dependency file anywhere in the tree (docs/requirements.txt, a sub-project's pyproject.toml). */
+  treeDeclared: ReadonlySet<string>;
+  /** Import names of the project itself ([project].name, setup.py's name, maturin's module-name). */
+  ownNames: ReadonlySet<string>;
+}
+
+/** The files that declare dependencies, wherever they sit in a tree. */
+export function isDeclarationFile(name: string, parentFolder: string): boolean {
+  return (
+    /^(?:requirements.*|.*[-_.]requirements)\.(?:txt|in)$/.test(name) ||
+    (parentFolder === 'requirements' && /\.(?:txt|in)$/.test(name)) ||
+    ['pyproject.toml', 'setup.cfg', 'setup.py', 'tox.ini', 'noxfile.py', 'Pipfile', 'environment.yml', 'environment.yaml'].includes(name)
+  );
 }
 
 const MAX_TREE_DEPTH = 12;
@@ -34,7 +49,7 @@ const MAX_TREE_ENTRIES = 200_000;
  * sys.path (conftest, PYTHONPATH), so an import of one of these names is the project's own code,
  * never a made-up distribution. Environments and vendored folders are left out.
  */
-export function treeModules(fs: FileSystem, root: string): Set<string> {
+export function treeModules(fs: FileSystem, root: string, declarationFiles: string[] = []): Set<string> {
   const names = new Set<string>();
   let seen = 0;
   /** Whether the folder holds Python anywhere below it. */
@@ -44,6 +59,7 @@ export function treeModules(fs: FileSystem, root: string): Set<string> {
     if (seen > MAX_TREE_ENTRIES || entries.includes('pyvenv.cfg')) return false;
     let python = false;
     for (const e of entries) {
+      if (isDeclarationFile(e, path.basename(dir))) declarationFiles.push(path.join(dir, e));
       const m = /^([A-Za-z_][A-Za-z0-9_]*)\.pyi?$/.exec(e);
       if (m) {
         python = true;
@@ -69,9 +85,19 @@ export function treeModules(fs: FileSystem, root: string): Set<string> {
 const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile', 'requirements.txt', '.git'];
 const MAX_INCLUDE_DEPTH = 5;
 
+interface Tree {
+  top: string;
+  modules: Set<string>;
+  declarationFiles: string[];
+  declared?: Set<string>;
+}
+
+/** What one dependency file declares, whatever its kind (names only, normalised). */
+type Declarations = { names: string[]; includes: string[]; ownImportNames: string[]; sourceDirs: string[]; unreadable?: string; declaresDependencies?: boolean };
+
 export class PythonProjectModel {
   private readonly byDir = new Map<string, PythonProjectInfo>();
-  private readonly trees = new Map<string, Set<string>>();
+  private readonly trees = new Map<string, Tree>();
   constructor(private readonly fs: FileSystem, private readonly env: NodeJS.ProcessEnv) {}
 
   invalidate(): void {
@@ -80,22 +106,27 @@ export class PythonProjectModel {
   }
 
   /** The tree a project sits in: its repository (the folder with .git), else the project itself. */
-  private treeOf(root: string): Set<string> {
+  private treeOf(root: string): Tree {
     const top = [...ancestors(root)].find((d) => this.fs.exists(path.join(d, '.git'))) ?? root;
-    let names = this.trees.get(top);
-    if (!names) {
-      names = treeModules(this.fs, top);
-      this.trees.set(top, names);
+    let tree = this.trees.get(top);
+    if (!tree) {
+      const declarationFiles: string[] = [];
+      tree = { top, modules: treeModules(this.fs, top, declarationFiles), declarationFiles };
+      this.trees.set(top, tree);
     }
-    return names;
+    return tree;
   }
 
-  forFile(file: string, configuredEnvironment?: string): PythonProjectInfo {
+  /**
+   * The project around a file. The parser reads setup.py and noxfile.py (literals only); without it
+   * those two files are not read.
+   */
+  forFile(file: string, configuredEnvironment?: string, parser?: TSParser): PythonProjectInfo {
     const dir = path.dirname(file);
     const key = `${dir}\u0000${configuredEnvironment ?? ''}`;
     let info = this.byDir.get(key);
     if (!info) {
-      info = this.compute(dir, configuredEnvironment);
+      info = this.compute(dir, configuredEnvironment, parser);
       this.byDir.set(key, info);
     }
     return info;
@@ -108,53 +139,91 @@ export class PythonProjectModel {
     return fromDir;
   }
 
-  private compute(dir: string, configuredEnvironment?: string): PythonProjectInfo {
+  /** One dependency file, read by its kind. */
+  private declarationsIn(file: string, parser?: TSParser): Declarations | undefined {
+    const text = this.fs.readFile(file);
+    if (text === undefined) return undefined;
+    const base = path.basename(file);
+    const none = { includes: [], ownImportNames: [], sourceDirs: [] };
+    if (base === 'pyproject.toml') {
+      const parsed = parsePyproject(text);
+      if ('error' in parsed) return { names: [], ...none, unreadable: parsed.error };
+      return {
+        // (build requirements included: `import setuptools` in setup.py is declared by them)
+        names: parsed.requirements.map((r) => r.normalized), includes: [], ownImportNames: parsed.ownImportNames ?? [], sourceDirs: parsed.sourceDirs ?? [],
+        declaresDependencies: /^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\])/m.test(text),
+      };
+    }
+    if (base === 'setup.cfg') {
+      const own = /^\[metadata\][^[]*?^name\s*=\s*(\S+)/m.exec(text)?.[1];
+      return { names: parseSetupCfg(text).requirements.map((r) => r.normalized), ...none, ownImportNames: own ? [own.replace(/[-.]/g, '_')] : [] };
+    }
+    if (base === 'tox.ini') {
+      const tox = parseToxIniNames(text);
+      return { names: tox.names, ...none, includes: tox.includes.map((inc) => path.resolve(path.dirname(file), inc)) };
+    }
+    if (base === 'Pipfile') return { names: parsePipfileNames(text), ...none };
+    if (base === 'environment.yml' || base === 'environment.yaml') return { names: parseEnvironmentYml(text), ...none };
+    if (base === 'setup.py') {
+      if (!parser) return undefined;
+      const setup = parseSetupPy(parser, text);
+      return { names: setup.names, ...none, ownImportNames: setup.projectName ? [setup.projectName.replace(/[-.]/g, '_')] : [] };
+    }
+    if (base === 'noxfile.py') return parser ? { names: parseNoxfile(parser, text), ...none } : undefined;
+    const parsed = parseRequirementsTxt(text);
+    return { names: parsed.requirements.map((r) => r.normalized), ...none, includes: parsed.includes.map((inc) => path.resolve(path.dirname(file), inc)) };
+  }
+
+  /** A file and what it includes (`-r`), depth-limited, each read once. */
+  private readWithIncludes(file: string, parser: TSParser | undefined, into: Map<string, string>, seen = new Set<string>(), depth = 0): Declarations | undefined {
+    if (seen.has(file) || depth > MAX_INCLUDE_DEPTH) return undefined;
+    seen.add(file);
+    const found = this.declarationsIn(file, parser);
+    if (!found) return undefined;
+    for (const name of found.names) if (!into.has(name)) into.set(name, file);
+    for (const inc of found.includes) this.readWithIncludes(inc, parser, into, seen, depth + 1);
+    return found;
+  }
+
+  /** Every distribution any dependency file in the tree declares (read once per tree). */
+  private treeDeclared(tree: Tree, parser?: TSParser): Set<string> {
+    if (!tree.declared) {
+      const names = new Map<string, string>();
+      for (const file of tree.declarationFiles) this.readWithIncludes(file, parser, names);
+      tree.declared = new Set(names.keys());
+    }
+    return tree.declared;
+  }
+
+  private compute(dir: string, configuredEnvironment: string | undefined, parser: TSParser | undefined): PythonProjectInfo {
     const fs = this.fs;
     const root = this.findRoot(dir);
     const declared = new Map<string, string>();
-    const readRequirements = (file: string, depth: number) => {
-      const text = fs.readFile(file);
-      if (text === undefined || depth > MAX_INCLUDE_DEPTH) return;
-      const parsed = parseRequirementsTxt(text);
-      for (const r of parsed.requirements) if (!declared.has(r.normalized)) declared.set(r.normalized, file);
-      for (const inc of parsed.includes) readRequirements(path.resolve(path.dirname(file), inc), depth + 1);
-    };
     const requirementFiles = [
       ...fs.readDir(root).filter((f) => /^requirements.*\.txt$/.test(f)).map((f) => path.join(root, f)),
       ...fs.readDir(path.join(root, 'requirements')).filter((f) => f.endsWith('.txt')).map((f) => path.join(root, 'requirements', f)),
     ];
-    for (const f of requirementFiles) readRequirements(f, 0);
+    const seen = new Set<string>();
+    for (const f of requirementFiles) this.readWithIncludes(f, parser, declared, seen);
     const pyprojectFile = path.join(root, 'pyproject.toml');
-    const pyprojectText = fs.readFile(pyprojectFile);
-    let pyprojectDeclares = false;
-    let unreadableManifest: PythonProjectInfo['unreadableManifest'];
-    if (pyprojectText !== undefined) {
-      const parsed = parsePyproject(pyprojectText);
-      if ('error' in parsed) unreadableManifest = { file: pyprojectFile, error: parsed.error };
-      else {
-        // (build requirements included: `import setuptools` in setup.py is declared by them)
-        for (const r of parsed.requirements) declared.set(r.normalized, pyprojectFile);
-        pyprojectDeclares = /^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\])/m.test(pyprojectText);
-      }
+    const pyproject = this.readWithIncludes(pyprojectFile, parser, declared, seen);
+    const unreadableManifest = pyproject?.unreadable ? { file: pyprojectFile, error: pyproject.unreadable } : undefined;
+    const ownNames = new Set<string>((pyproject?.ownImportNames ?? []).map((n) => n.toLowerCase()));
+    for (const name of ['setup.cfg', 'setup.py', 'tox.ini', 'noxfile.py', 'Pipfile', 'environment.yml', 'environment.yaml']) {
+      const found = this.readWithIncludes(path.join(root, name), parser, declared, seen);
+      for (const own of found?.ownImportNames ?? []) ownNames.add(own.toLowerCase());
     }
-    const setupCfg = fs.readFile(path.join(root, 'setup.cfg'));
-    if (setupCfg !== undefined) for (const r of parseSetupCfg(setupCfg).requirements) declared.set(r.normalized, path.join(root, 'setup.cfg'));
-    const toxIni = fs.readFile(path.join(root, 'tox.ini'));
-    if (toxIni !== undefined) {
-      const tox = parseToxIniNames(toxIni);
-      for (const name of tox.names) if (!declared.has(name)) declared.set(name, path.join(root, 'tox.ini'));
-      for (const inc of tox.includes) readRequirements(path.resolve(root, inc), 0);
-    }
-    const pipfile = fs.readFile(path.join(root, 'Pipfile'));
-    if (pipfile !== undefined) for (const name of parsePipfileNames(pipfile)) declared.set(name, path.join(root, 'Pipfile'));
+    const tree = this.treeOf(root);
+    // maturin's python-source folder holds the project's own package (pydantic-core's python/).
+    for (const src of pyproject?.sourceDirs ?? []) for (const e of fs.readDir(path.join(root, src))) if (!e.includes('.') || e.endsWith('.py')) ownNames.add(e.replace(/\.py$/, '').toLowerCase());
 
     let environment: PythonEnvironment | undefined;
-    for (const envDir of findEnvironmentDirs(fs, root, this.env, configuredEnvironment)) {
+    for (const envDir of findEnvironmentDirs(fs, environmentSearchDirs(dir, tree.top), this.env, configuredEnvironment, root)) {
       environment = readEnvironment(fs, envDir);
       if (environment) break;
     }
     const mainRequirements = requirementFiles.find((f) => path.basename(f) === 'requirements.txt') ?? requirementFiles[0];
-    const manifest = pyprojectDeclares
+    const manifest = pyproject?.declaresDependencies
       ? { file: pyprojectFile, kind: 'pyproject' as const }
       : mainRequirements
         ? { file: mainRequirements, kind: 'requirements' as const }
@@ -166,8 +235,21 @@ export class PythonProjectModel {
         : fs.exists(path.join(root, 'Pipfile'))
           ? 'pipenv'
           : 'pip';
-    return { root, declared, manifest, environment, installer, unreadableManifest, treeModules: this.treeOf(root) };
+    return {
+      root, declared, manifest, environment, installer, unreadableManifest,
+      treeModules: tree.modules, treeDeclared: this.treeDeclared(tree, parser), ownNames,
+    };
   }
+}
+
+/** Folders an environment may sit in for a file: its own, then each one above up to the tree's top (nearest first). */
+export function environmentSearchDirs(fromDir: string, top: string): string[] {
+  const dirs: string[] = [];
+  for (const d of ancestors(fromDir)) {
+    dirs.push(d);
+    if (d === top || !d.startsWith(top)) break;
+  }
+  return dirs;
 }
 
 /** A module or package of the project itself: beside the file, in a folder above it up to the root, or under src/. */
