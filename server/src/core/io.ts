@@ -26,7 +26,12 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** The file reads the resolver needs; synchronous because they are tiny and cached. */
+/**
+ * The one way the core touches the disk. Reads are what resolvers need (synchronous: the files are
+ * tiny and cached; absent and unreadable are both "not there"); the rest serves the caches, the
+ * shipped data files and the tarball store. Tests hand in an in-memory one
+ * (test/support/memoryFileSystem.ts).
+ */
 export interface FileSystem {
   readFile(path: string): string | undefined;
   exists(path: string): boolean;
@@ -34,7 +39,30 @@ export interface FileSystem {
   readDir(path: string): string[];
 }
 
-export const nodeFileSystem: FileSystem = {
+export interface FileEntry {
+  name: string;
+  isDirectory: boolean;
+  isFile: boolean;
+}
+
+/** Reads of bytes and every write: caches, data files, unpacked tarballs. Errors are thrown. */
+export interface StorageFileSystem extends FileSystem {
+  readBytes(path: string): Uint8Array;
+  readBytesAsync(path: string): Promise<Uint8Array>;
+  readTextAsync(path: string): Promise<string>;
+  readDirEntries(path: string): FileEntry[];
+  /** Creates the parent folders. */
+  writeFile(path: string, data: string | Uint8Array): void;
+  appendFile(path: string, data: string): void;
+  mkdir(path: string): void;
+  rename(from: string, to: string): void;
+  /** Recursive; absent is fine. */
+  remove(path: string): void;
+  copyDir(from: string, to: string): void;
+  realpath(path: string): string;
+}
+
+export const nodeFileSystem: StorageFileSystem = {
   readFile(p) {
     try {
       const bytes = fs.readFileSync(p);
@@ -62,6 +90,26 @@ export const nodeFileSystem: FileSystem = {
       return [];
     }
   },
+  readBytes: (p) => fs.readFileSync(p),
+  readBytesAsync: (p) => fs.promises.readFile(p),
+  readTextAsync: (p) => fs.promises.readFile(p, 'utf8'),
+  readDirEntries(p) {
+    try {
+      return fs.readdirSync(p, { withFileTypes: true }).map((d) => ({ name: d.name, isDirectory: d.isDirectory(), isFile: d.isFile() }));
+    } catch {
+      return [];
+    }
+  },
+  writeFile(p, data) {
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, data);
+  },
+  appendFile: (p, data) => fs.appendFileSync(p, data),
+  mkdir: (p) => void fs.mkdirSync(p, { recursive: true }),
+  rename: (from, to) => fs.renameSync(from, to),
+  remove: (p) => fs.rmSync(p, { recursive: true, force: true }),
+  copyDir: (from, to) => fs.cpSync(from, to, { recursive: true }),
+  realpath: (p) => fs.realpathSync(p),
 };
 
 /** Cooperative cancellation, structurally compatible with the LSP CancellationToken. */

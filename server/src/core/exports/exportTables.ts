@@ -7,11 +7,10 @@
  *     version, then @types/<name> for the same major, then the entry file.
  * Tables are kept in memory (LRU) and on disk: a package version's exports never change.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
 import { LRUCache } from 'lru-cache';
-import type { FileSystem, Logger } from '../io';
+import type { FileSystem, Logger, StorageFileSystem } from '../io';
 import type { ExportTable } from '../model';
 import { DiskCache } from '../registry/diskCache';
 import { registryFor, type NpmConfig } from '../registry/npmrc';
@@ -20,7 +19,7 @@ import { installedDir } from '../resolve/resolvers';
 import { nodeBuiltinNames } from '../resolve/builtins';
 import { formatOf, owningPackage, readAmbientTables, readDeclarationTable, resolveDeclarations } from './declarations';
 import { readEntryTable, type PackageFiles } from './entryExports';
-import type { TarballStore } from './tarballs';
+import type { TarballSource } from './tarballs';
 
 export type ModuleQuery =
   | { kind: 'builtin'; specifier: string; fromFile: string }
@@ -84,9 +83,9 @@ export interface OtherVersions {
 }
 
 export interface ExportTablesOptions {
-  fs: FileSystem;
+  fs: StorageFileSystem;
   logger: Logger;
-  tarballs: TarballStore;
+  tarballs: TarballSource;
   cacheDir?: string;
   /** The @types/node folder Groundcheck ships, for builtins when the workspace has none. */
   bundledNodeTypes?: string;
@@ -118,9 +117,9 @@ export class ExportTables {
   private readonly versionsDisk: DiskCache<StoredVersion> | undefined;
 
   constructor(private readonly options: ExportTablesOptions) {
-    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v3.jsonl'), options.logger, isExportTable) : undefined;
-    this.othersDisk = options.cacheDir ? new DiskCache<StoredOtherVersions>(path.join(options.cacheDir, 'other-versions.jsonl'), options.logger, isStoredOtherVersions) : undefined;
-    this.versionsDisk = options.cacheDir ? new DiskCache<StoredVersion>(path.join(options.cacheDir, 'resolved-versions.jsonl'), options.logger, isStoredVersion) : undefined;
+    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v3.jsonl'), options.logger, isExportTable, options.fs) : undefined;
+    this.othersDisk = options.cacheDir ? new DiskCache<StoredOtherVersions>(path.join(options.cacheDir, 'other-versions.jsonl'), options.logger, isStoredOtherVersions, options.fs) : undefined;
+    this.versionsDisk = options.cacheDir ? new DiskCache<StoredVersion>(path.join(options.cacheDir, 'resolved-versions.jsonl'), options.logger, isStoredVersion, options.fs) : undefined;
   }
 
   /** node_modules or tsconfig changed: tables read from the workspace may be stale. */
@@ -404,9 +403,10 @@ export class ExportTables {
     // Resolution from <root of the library> finds node_modules/@types/<name> beside it: link the two.
     const root = path.join(path.dirname(fetched.root), `${name.replace('/', '+')}@${version}+types`);
     const link = path.join(root, 'node_modules', typesName);
-    if (!fs.existsSync(link)) {
-      fs.mkdirSync(path.dirname(link), { recursive: true });
-      fs.cpSync(fetched.dir, link, { recursive: true });
+    const fs = this.options.fs;
+    if (!fs.exists(link)) {
+      fs.mkdir(path.dirname(link));
+      fs.copyDir(fetched.dir, link);
     }
     return { name: typesName, version: typesVersion, root };
   }
@@ -449,14 +449,14 @@ function declarationFiles(fsys: FileSystem, dir: string): string[] {
   return files;
 }
 
-function resolutionHost(fsys: FileSystem) {
+function resolutionHost(fsys: StorageFileSystem) {
   return {
     fileExists: (p: string) => fsys.exists(p) && !fsys.isDirectory(p),
     readFile: (p: string) => fsys.readFile(p),
     directoryExists: (p: string) => fsys.isDirectory(p),
     realpath: (p: string) => {
       try {
-        return fs.realpathSync(p);
+        return fsys.realpath(p);
       } catch {
         return p;
       }

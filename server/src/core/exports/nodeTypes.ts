@@ -4,14 +4,13 @@
  * groundcheck-node-types, the newest @types/node: a project may run a newer Node than ours, and a
  * builtin added since must not be reported as made up).
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { ancestors } from '../io';
+import { ancestors, nodeFileSystem as fs } from '../io';
 
 export function bundledNodeTypes(): string | undefined {
   for (const dir of ancestors(__dirname)) {
     for (const candidate of [path.join(dir, 'types', 'node'), path.join(dir, 'dist', 'types', 'node'), path.join(dir, 'node_modules', 'groundcheck-node-types')]) {
-      if (fs.existsSync(path.join(candidate, 'index.d.ts'))) return candidate;
+      if (fs.exists(path.join(candidate, 'index.d.ts'))) return candidate;
     }
   }
   return undefined;

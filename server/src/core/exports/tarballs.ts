@@ -4,8 +4,8 @@
  * are written to the cache; JavaScript is kept in memory just long enough for the lexers when a
  * package has no types. Nothing is installed and nothing is executed.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { nodeFileSystem, type StorageFileSystem } from '../io';
 import type * as Pacote from 'pacote';
 import { refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import { DEADLINE, type ReducedPackument } from '../registry/npmRegistry';
@@ -24,6 +24,18 @@ export interface TarballOptions {
   signal?: AbortSignal;
   /** Registry documents, streamed and reduced (the same client the lookups use, which applies the same guards). */
   packuments: { packument(name: string, config: NpmConfig): Promise<ReducedPackument> };
+  /** Where the unpacked declaration files go (the disk unless a test says otherwise). */
+  fs?: StorageFileSystem;
+}
+
+/**
+ * What the export tables need from a registry's tarballs: versions, and a package's declaration
+ * files and scripts. TarballStore is the npm one; tests may hand in another.
+ */
+export interface TarballSource {
+  resolveVersion(name: string, range: string, config: NpmConfig): Promise<string>;
+  versions(name: string, config: NpmConfig): Promise<{ versions: string[]; latest?: string }>;
+  fetch(name: string, version: string, config: NpmConfig): Promise<FetchedPackage>;
 }
 
 /** A tarball larger than this is not read (it would be for its types only). */
@@ -45,7 +57,7 @@ export interface FetchedPackage {
   files: PackageFiles;
 }
 
-export class TarballStore {
+export class TarballStore implements TarballSource {
   private readonly inFlight = new Map<string, Promise<FetchedPackage>>();
   private readonly packuments = new LRUCache<string, Promise<ReducedPackument>>({ max: 32 });
 
@@ -113,11 +125,12 @@ export class TarballStore {
   }
 
   private async load(name: string, version: string, config: NpmConfig): Promise<FetchedPackage> {
+    const fs = this.options.fs ?? nodeFileSystem;
     const root = path.join(this.options.dir, `${name.replace('/', '+')}@${version}`);
     const dir = path.join(root, 'node_modules', name);
     const scripts = new Map<string, string>();
     const complete = path.join(root, '.complete');
-    if (!fs.existsSync(complete)) {
+    if (!fs.exists(complete)) {
       const pacote = require('pacote') as typeof Pacote;
       // Where the tarball is comes from the streamed document, so pacote need not fetch it again whole.
       const dist = (await this.packumentOf(name, config).catch(() => undefined))?.dist.get(version);
@@ -125,7 +138,7 @@ export class TarballStore {
       const tarball = await withTimeout(pacote.tarball(`${name}@${version}`, options), this.options.timeoutMs * 4);
       if (tarball.length > MAX_TARBALL_BYTES) throw new Error(`tarball of ${name}@${version} is ${tarball.length} bytes; not read`);
       const entries = await readTarball(tarball, (p) => isDeclaration(p) || p === 'package.json' || isScript(p));
-      fs.rmSync(root, { recursive: true, force: true });
+      fs.remove(root);
       let scriptBytes = 0;
       for (const [rel, content] of entries) {
         if (isScript(rel)) {
@@ -133,14 +146,12 @@ export class TarballStore {
           if (scriptBytes <= MAX_JS_BYTES) scripts.set(rel, content.toString('utf8'));
           continue;
         }
-        const target = path.join(dir, rel);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, content);
+        fs.writeFile(path.join(dir, rel), content);
       }
       // Only a typed package can be served from the folder later: an untyped one needs its scripts again.
-      if (hasDeclarationFiles(dir)) fs.writeFileSync(complete, '');
+      if (hasDeclarationFiles(fs, dir)) fs.writeFile(complete, '');
     }
-    const hasDeclarations = hasDeclarationFiles(dir);
+    const hasDeclarations = hasDeclarationFiles(fs, dir);
     return {
       name,
       version,
@@ -152,29 +163,19 @@ export class TarballStore {
           const normal = path.posix.normalize(rel);
           if (normal.startsWith('..')) return undefined;
           if (isScript(normal)) return scripts.get(normal);
-          try {
-            return fs.readFileSync(path.join(dir, normal), 'utf8');
-          } catch {
-            return undefined;
-          }
+          return fs.readFile(path.join(dir, normal));
         },
       },
     };
   }
 }
 
-function hasDeclarationFiles(dir: string): boolean {
+function hasDeclarationFiles(fs: StorageFileSystem, dir: string): boolean {
   const stack = [dir];
   while (stack.length > 0) {
     const d = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) stack.push(path.join(d, e.name));
+    for (const e of fs.readDirEntries(d)) {
+      if (e.isDirectory) stack.push(path.join(d, e.name));
       else if (isDeclaration(e.name)) return true;
     }
   }

@@ -4,7 +4,7 @@
  * and `__import__` with a literal, and notes imports guarded by `try/except ImportError`.
  */
 import type { Node as SyntaxNode, Parser as TSParser } from 'web-tree-sitter';
-import * as fs from 'fs';
+import { nodeFileSystem as fs } from '../io';
 import type { Range } from '../model';
 import { dataFile } from '../dataFiles';
 import { pythonSuppressions, type CommentText, type Suppression } from '../findings/suppressions';
@@ -39,9 +39,9 @@ export function pythonParser(): Promise<TSParser> {
     const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
     // Bytes, not paths: given a path, web-tree-sitter reads it through a dynamic import(), which
     // fails under a V8 code cache (the CLI's) and in some bundles.
-    const runtime = await fs.promises.readFile(dataFile('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm')));
+    const runtime = await fs.readBytesAsync(dataFile('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm')));
     await Parser.init({ wasmBinary: runtime });
-    const grammar = await fs.promises.readFile(dataFile('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm')));
+    const grammar = await fs.readBytesAsync(dataFile('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm')));
     const language = await Language.load(grammar);
     const parser = new Parser();
     parser.setLanguage(language);

@@ -2,9 +2,7 @@
  * A persisted key/value log: one JSON object per line, appended as answers arrive and compacted
  * when it grows. A torn or corrupted line (crash mid-write, disk full) costs only that line.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import type { Logger } from '../io';
+import { nodeFileSystem, type Logger, type StorageFileSystem } from '../io';
 
 interface Line<V> {
   k: string;
@@ -24,6 +22,7 @@ export class DiskCache<V> {
     private readonly file: string,
     private readonly logger: Logger,
     private readonly isValid: (v: unknown) => v is V,
+    private readonly fs: StorageFileSystem = nodeFileSystem,
   ) {
     this.load();
   }
@@ -52,7 +51,7 @@ export class DiskCache<V> {
     this.entries.clear();
     this.pending = [];
     try {
-      fs.rmSync(this.file, { force: true });
+      this.fs.remove(this.file);
     } catch (e) {
       this.logger.warn(`could not remove cache ${this.file}: ${(e as Error).message}`);
     }
@@ -67,8 +66,8 @@ export class DiskCache<V> {
     const chunk = this.pending.join('\n') + '\n';
     this.pending = [];
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.appendFileSync(this.file, chunk);
+      if (!this.fs.exists(this.file)) this.fs.writeFile(this.file, ''); // (creates the folder)
+      this.fs.appendFile(this.file, chunk);
       this.lines += chunk.split('\n').length - 1;
       if (this.lines > COMPACT_AFTER_LINES && this.lines > this.entries.size * 2) this.compact();
     } catch (e) {
@@ -86,12 +85,8 @@ export class DiskCache<V> {
   }
 
   private load(): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch {
-      return; // first run
-    }
+    const text = this.fs.readFile(this.file);
+    if (text === undefined) return; // first run
     let bad = 0;
     for (const raw of text.split('\n')) {
       if (!raw) continue;
@@ -121,10 +116,9 @@ export class DiskCache<V> {
   private compact(): void {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const body = [...this.entries].map(([k, v]) => JSON.stringify({ k, v })).join('\n');
-      fs.writeFileSync(tmp, body ? body + '\n' : '');
-      fs.renameSync(tmp, this.file);
+      this.fs.writeFile(tmp, body ? body + '\n' : '');
+      this.fs.rename(tmp, this.file);
       this.lines = this.entries.size;
     } catch (e) {
       this.logger.warn(`could not compact registry cache ${this.file}: ${(e as Error).message}`);

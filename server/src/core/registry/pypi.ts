@@ -3,10 +3,9 @@
  * work: PEP 691 JSON (`application/vnd.pypi.simple.v1+json`) with PEP 503 HTML as the fallback.
  * Only the project page is fetched (`<index>/<normalized-name>/`): names and file names, nothing run.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import type { Clock } from '../io';
+import { nodeFileSystem as fs, type Clock } from '../io';
 import type { PackageInfo } from '../model';
 import { normalizePythonName } from '../extract/requirements';
 import type { RegistryClient } from './npmRegistry';
@@ -97,7 +96,7 @@ async function readFolderProject(dir: string, name: string): Promise<{ filenames
   for (const [file, parse] of [['index.json', filesFromJson], ['index.html', filesFromHtml]] as const) {
     let body: string;
     try {
-      body = await fs.promises.readFile(path.join(dir, name, file), 'utf8');
+      body = await fs.readTextAsync(path.join(dir, name, file));
     } catch {
       continue;
     }

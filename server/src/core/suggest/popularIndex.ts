@@ -6,7 +6,7 @@
  * Memory matters (the server's budget is 150 MB): the decompressed text is kept as one string and
  * indexed with typed arrays, rather than as 180,000 separate strings in Maps.
  */
-import * as fs from 'fs';
+import { nodeFileSystem as fs } from '../io';
 import * as zlib from 'zlib';
 import { LRUCache } from 'lru-cache';
 import type { Snapshot } from '../registry/lookup';
@@ -71,8 +71,8 @@ export class PopularIndex implements Snapshot {
    */
   ready(): Promise<void> {
     if (this.loaded || this.failed) return Promise.resolve();
-    this.preparing ??= fs.promises
-      .readFile(this.file)
+    this.preparing ??= fs
+      .readBytesAsync(this.file)
       .then((gz) => new Promise<Buffer>((resolve, reject) => zlib.gunzip(gz, (e, out) => (e ? reject(e) : resolve(out)))))
       .then(async (raw) => {
         const parser = parseIndex(raw.toString('utf8'));
@@ -88,7 +88,7 @@ export class PopularIndex implements Snapshot {
   private load(): Loaded | undefined {
     if (this.loaded || this.failed) return this.loaded;
     try {
-      const parser = parseIndex(zlib.gunzipSync(fs.readFileSync(this.file)).toString('utf8'));
+      const parser = parseIndex(zlib.gunzipSync(fs.readBytes(this.file)).toString('utf8'));
       while (!parser.next().done);
       this.loaded = parser.result;
     } catch {

@@ -5,7 +5,7 @@
  * (psycopg2-binary). Dotted namespace imports (`azure.storage.blob`) need no entry: their
  * candidates come from the dotted path.
  */
-import * as fs from 'fs';
+import { nodeFileSystem as fs } from '../../io';
 import { dataFile } from '../../dataFiles';
 
 export const IMPORT_TO_DISTRIBUTIONS: Record<string, string[]> = {
@@ -68,7 +68,7 @@ let generated: { imports: Map<string, string[]>; sameName: Set<string> } | undef
 /** server/data/python-import-names.json (scripts/build-import-names.ts: Debian's Contents index and typeshed). */
 function importNameData(): NonNullable<typeof generated> {
   if (!generated) {
-    const json = JSON.parse(fs.readFileSync(dataFile('python-import-names.json'), 'utf8')) as ImportNameData;
+    const json = JSON.parse(fs.readFile(dataFile('python-import-names.json')) ?? '{"imports":{},"sameName":[]}') as ImportNameData;
     generated = { imports: new Map(Object.entries(json.imports).map(([k, v]) => [k, v.map(([d]) => d)])), sameName: new Set(json.sameName) };
   }
   return generated;

@@ -1,0 +1,75 @@
+/**
+ * Pure logic over the in-memory FileSystem: no temp folders, no registry. The project models,
+ * resolver chains and the disk cache only see the disk through the FileSystem seam, so what they
+ * decide can be set up in a few lines and what they read can be asserted.
+ */
+import * as assert from 'assert';
+import { silentLogger } from '../../server/src/core/io';
+import { ProjectModel } from '../../server/src/core/resolve/project';
+import { resolveLocally } from '../../server/src/core/resolve/resolvers';
+import { PythonProjectModel } from '../../server/src/core/resolve/python/project';
+import { resolvePythonLocally } from '../../server/src/core/resolve/python/resolvers';
+import { DiskCache } from '../../server/src/core/registry/diskCache';
+import { WATCHED_FILE_GLOBS } from '../../server/src/core/watchedFiles';
+import { memoryFileSystem } from '../support/memoryFileSystem';
+
+describe('core over an in-memory file system', () => {
+  it('JavaScript: workspace members, tsconfig paths and declared dependencies resolve; the rest is a package', () => {
+    const fs = memoryFileSystem({
+      '/w/package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+      '/w/packages/ui/package.json': JSON.stringify({ name: '@w/ui' }),
+      '/w/packages/app/package.json': JSON.stringify({ name: '@w/app', dependencies: { '@w/ui': 'workspace:*', react: '^18' } }),
+      '/w/packages/app/tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '~/*': ['./src/*'] } } }),
+      '/w/packages/app/src/lib/util.ts': 'export const x = 1;\n',
+      '/w/packages/app/src/index.ts': '',
+    });
+    const file = '/w/packages/app/src/index.ts';
+    const project = new ProjectModel(fs).forFile(file);
+    const kind = (s: string) => {
+      const r = resolveLocally(s, { file, fs, project, declaredModules: [], typeOnly: false });
+      return r.kind === 'package' ? `package:${r.registryName}` : r.kind;
+    };
+    assert.strictEqual(kind('@w/ui'), 'local');
+    assert.strictEqual(kind('~/lib/util'), 'local');
+    assert.strictEqual(kind('node:fs'), 'local');
+    assert.strictEqual(kind('react'), 'package:react');
+    assert.strictEqual(kind('made-up-zz'), 'package:made-up-zz');
+  });
+
+  it('Python: the environment two folders up, the project name and a declared provider settle imports; a made-up one goes to the index', () => {
+    const fs = memoryFileSystem({
+      '/r/.git/HEAD': 'ref: refs/heads/main\n',
+      '/r/.venv/pyvenv.cfg': 'version = 3.12.3\n',
+      '/r/.venv/lib/python3.12/site-packages/yaml/__init__.py': '',
+      '/r/.venv/lib/python3.12/site-packages/PyYAML-6.0.2.dist-info/METADATA': 'Name: PyYAML\n',
+      '/r/.venv/lib/python3.12/site-packages/PyYAML-6.0.2.dist-info/RECORD': 'yaml/__init__.py,,\n',
+      '/r/svc/pyproject.toml': '[project]\nname = "acme-svc"\ndependencies = ["strawberry-graphql-django"]\n',
+      '/r/svc/app/main.py': '',
+    });
+    const file = '/r/svc/app/main.py';
+    const project = new PythonProjectModel(fs, {}).forFile(file);
+    const via = (module: string) => resolvePythonLocally({ fs, file, module, top: module.split('.')[0], relative: false, project });
+    assert.match(via('yaml') ?? '', /installed in \.venv/);
+    assert.strictEqual(via('acme_svc.models'), "the project's own package");
+    assert.match(via('strawberry_django.optimizer') ?? '', /strawberry-graphql-django/);
+    assert.strictEqual(via('os.path'), 'standard library');
+    assert.strictEqual(via('fastjsonparser_made_up_zz'), undefined);
+  });
+
+  it('the disk cache survives a torn line and compacts through the same seam', () => {
+    const fs = memoryFileSystem({ '/c/npm.jsonl': '{"k":"a","v":1}\n{"k":"b","v":2\n{"k":"c","v":3}\n' });
+    const cache = new DiskCache<number>('/c/npm.jsonl', silentLogger, (v): v is number => typeof v === 'number', fs);
+    assert.deepStrictEqual([cache.get('a'), cache.get('b'), cache.get('c')], [1, undefined, 3]);
+    // the damaged line was dropped by rewriting the file
+    assert.strictEqual(fs.files()['/c/npm.jsonl'], '{"k":"a","v":1}\n{"k":"c","v":3}\n');
+    cache.set('d', 4);
+    cache.flush();
+    assert.match(fs.files()['/c/npm.jsonl'], /\{"k":"d","v":4\}\n$/);
+  });
+
+  it('the language server watches every file a resolver plug-in says it reads', () => {
+    for (const glob of ['**/{tsconfig*.json,jsconfig*.json}', '**/*.d.ts', '**/pyvenv.cfg', '**/.pnp.{cjs,js}']) assert.ok(WATCHED_FILE_GLOBS.includes(glob), glob);
+    assert.ok(WATCHED_FILE_GLOBS.some((g) => g.includes('noxfile.py') && g.includes('environment.yml')));
+    assert.ok(WATCHED_FILE_GLOBS.some((g) => g.includes('vitest') && g.includes('config')));
+  });
+});
