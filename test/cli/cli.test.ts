@@ -9,9 +9,7 @@ import { Verdaccio } from '../support/verdaccio';
 import { copyFixture, isolatedEnv } from '../support/workspace';
 import { USAGE } from '../../server/src/cli/args';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Ajv = require('ajv-draft-04');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const addFormats = require('ajv-formats');
 
 interface JsonFinding {

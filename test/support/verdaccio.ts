@@ -12,7 +12,6 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 
 // libnpmpublish has no types; its one call is typed here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { publish } = require('libnpmpublish') as { publish(manifest: object, tarball: Buffer, opts: object): Promise<unknown> };
 
 export async function freePort(): Promise<number> {

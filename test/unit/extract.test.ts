@@ -52,7 +52,6 @@ describe('extract (TypeScript parser)', () => {
 
 describe('incremental parsing', () => {
   it('gives the same references as a full parse after each of many random edits', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { IncrementalParser } = require('../../server/src/core/extract/javascript') as typeof import('../../server/src/core/extract/javascript');
     const parser = new IncrementalParser();
     let text = fs.readFileSync(fixture, 'utf8');

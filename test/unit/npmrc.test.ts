@@ -104,7 +104,6 @@ describe('settings from a client', () => {
 
 describe('groundcheck.json schema', () => {
   it('accepts what the project config reader accepts, and rejects unknown keys', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Ajv = require('ajv');
     const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../schemas/groundcheck.schema.json'), 'utf8'));
     const validate = new Ajv({ strict: false }).compile(schema);

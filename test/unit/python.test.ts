@@ -196,9 +196,7 @@ describe('PyPI Simple API client', function () {
   it('never runs anything: the index answers are cached like npm ones', async () => {
     const index = await SimpleIndex.start();
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { PackageLookup } = require('../../server/src/core/registry/lookup') as typeof import('../../server/src/core/registry/lookup');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { pypiEndpoint } = require('../../server/src/core/registry/pipConfig') as typeof import('../../server/src/core/registry/pipConfig');
       const lookup = new PackageLookup({ client, endpoint: pypiEndpoint, clock: systemClock, logger: silentLogger });
       await Promise.all([lookup.lookup('requests', config(index.url)), lookup.lookup('requests', config(index.url))]);
@@ -225,7 +223,6 @@ describe('pyproject build requirements', () => {
 
 describe('Pipfile', () => {
   it('declares its packages and dev-packages', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parsePipfileNames } = require('../../server/src/core/extract/requirements') as typeof import('../../server/src/core/extract/requirements');
     const text = '[[source]]\nurl = "https://pypi.org/simple"\nname = "pypi"\n\n[packages]\nrequests = "*"\nDjango_Rest = { version = ">=3" }\n\n[dev-packages]\npytest = "*"\n\n[requires]\npython_version = "3.12"\n';
     assert.deepStrictEqual(parsePipfileNames(text), ['requests', 'django-rest', 'pytest']);

@@ -35,7 +35,6 @@ let parserPromise: Promise<TSParser> | undefined;
 /** Loads the parser once per process (the wasm runtime and grammar take ~50 ms). */
 export function pythonParser(): Promise<TSParser> {
   parserPromise ??= (async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
     // Bytes, not paths: given a path, web-tree-sitter reads it through a dynamic import(), which
     // fails under a V8 code cache (the CLI's) and in some bundles.

@@ -6,7 +6,6 @@ import type { Range } from '../model';
 import type { CommentText } from '../findings/suppressions';
 
 // smol-toml ships a CommonJS build; its type declarations are written as ES module ones.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse: parseToml } = require('smol-toml') as { parse(text: string): Record<string, unknown> };
 
 export type RequirementSource = 'requirements' | 'pyproject' | 'build-system' | 'poetry' | 'setup.cfg';

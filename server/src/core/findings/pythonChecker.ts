@@ -20,7 +20,6 @@ import { loadPipConfig, type PypiConfig } from '../registry/pipConfig';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
 import { manifestUnreadableMessage, missingVersionMessage, pypiMissingImportMessage, pypiMissingRequirementMessage, pypiUndeclaredMessage, unverifiedMessage } from './messages';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pep440 = require('@renovatebot/pep440') as { satisfies(version: string, specifier: string): boolean; validRange(specifier: string): boolean };
 
 export interface PythonCheckerDeps {

@@ -11,7 +11,6 @@ import { normalizePythonName } from '../extract/requirements';
 import type { RegistryClient } from './npmRegistry';
 import type { PypiConfig } from './pipConfig';
 import { DEADLINE, retryAfter } from './npmRegistry';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pep440 = require('@renovatebot/pep440') as { valid(v: string): string | null; rcompare(a: string, b: string): number };
 
 const ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1';
