@@ -38,7 +38,7 @@ const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(
 async function checkText(core: Core, file: string, text: string, settings: GroundcheckSettings, languageId?: string): Promise<Finding[]> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
-  return (await core.checker.check({ path: file, text, languageId }, settings, neverCancelled)).findings;
+  return (await core.checker.checkDocument({ path: file, text, languageId }, settings, neverCancelled)).findings;
 }
 
 async function evalNpm(core: Core, dir: string): Promise<void> {
@@ -59,7 +59,7 @@ async function evalNpm(core: Core, dir: string): Promise<void> {
   console.log(`\n## npm: npm-hallucinated-strict.txt (${names.length} names), live registry, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   console.log('| outcome | names | share |\n|---|---:|---:|');
   for (const code of ['missing-package', 'unverified-package', 'not-flagged']) console.log(`| ${code} | ${count(code)} | ${pct(count(code), names.length)} |`);
-  const config = core.checker.npmConfigFor(core.checker.projects.forFile(path.join(dir, "npm", "batch-0.ts")), settings);
+  const config = core.checker.projects.npmConfigFor(core.checker.projects.npm.forFile(path.join(dir, "npm", "batch-0.ts")), settings);
   const notFlagged = names.filter((n) => outcome.get(n) === 'not-flagged');
   console.log(`\nNot flagged, and published on the registry now (registered since collection): ${notFlagged.filter((n) => core.lookup.peek(n, config)?.status === 'exists').map((n) => `${n}@${core.lookup.peek(n, config)?.latest}`).join(', ') || 'none'}`);
   console.log(`Not flagged for another reason (not an npm name, builtin, local): ${notFlagged.filter((n) => core.lookup.peek(n, config)?.status !== 'exists').join(', ') || 'none'}`);

@@ -44,7 +44,7 @@ describe('API checks on packages that are not installed (tarballs from Verdaccio
     cores.push(core);
     return core;
   };
-  const check = (core: Core, file: string) => core.checker.check({ path: file, text: fs.readFileSync(file, 'utf8') }, normalizeSettings({}), neverCancelled);
+  const check = (core: Core, file: string) => core.checker.checkDocument({ path: file, text: fs.readFileSync(file, 'utf8') }, normalizeSettings({}), neverCancelled);
 
   before(async () => {
     registry = await Verdaccio.start();

@@ -166,7 +166,7 @@ describe('API checks on installed packages (fixture node_modules)', function () 
     core = createCore({ logger: silentLogger, cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'gc-apis-')), env });
   });
   after(() => assert.strictEqual(asked, 0, 'offline checks asked the registry'));
-  const check = (file: string) => core.checker.check({ path: path.join(FIXTURE, 'src', file), text: fs.readFileSync(path.join(FIXTURE, 'src', file), 'utf8') }, normalizeSettings({ offline: true }), neverCancelled);
+  const check = (file: string) => core.checker.checkDocument({ path: path.join(FIXTURE, 'src', file), text: fs.readFileSync(path.join(FIXTURE, 'src', file), 'utf8') }, normalizeSettings({ offline: true }), neverCancelled);
 
   it('reports nothing for real names of every kind, from every kind of package', async () => {
     const result = await check('real.js');

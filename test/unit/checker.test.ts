@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Checker } from '../../server/src/core/findings/checker';
+import { DocumentChecker } from '../../server/src/core/pipeline';
 import { nodeFileSystem, neverCancelled, silentLogger } from '../../server/src/core/io';
 import { normalizeSettings } from '../../server/src/core/config/settings';
 import { PackageLookup } from '../../server/src/core/registry/lookup';
@@ -21,13 +21,13 @@ function setup(known: Record<string, string> = KNOWN, env: NodeJS.ProcessEnv = {
   const index = new PopularIndex();
   const lookup = new PackageLookup({ client: registry, clock, logger: silentLogger, snapshot: index });
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-home-'));
-  const checker = new Checker({ fs: nodeFileSystem, lookup, index, logger: silentLogger, clock, env, trusted: true, homeDir: home });
+  const checker = new DocumentChecker({ fs: nodeFileSystem, lookup, index, logger: silentLogger, clock, env, trusted: true, homeDir: home });
   return { checker, registry, lookup, clock };
 }
 
-async function check(checker: Checker, file: string, settings: unknown = {}) {
+async function check(checker: DocumentChecker, file: string, settings: unknown = {}) {
   const text = fs.readFileSync(file, 'utf8');
-  return checker.check({ path: file, text }, normalizeSettings(settings), neverCancelled);
+  return checker.checkDocument({ path: file, text }, normalizeSettings(settings), neverCancelled);
 }
 
 describe('checker on the monorepo fixture', () => {

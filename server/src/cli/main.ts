@@ -10,7 +10,7 @@ import { normalizeSettings, type GroundcheckSettings } from '../core/config/sett
 import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
 import { MAX_DOCUMENT_BYTES } from '../core/extract';
 import { decodeText } from '../core/decode';
-import { checkFailedFinding } from '../core/findings/checker';
+import { checkFailedFinding } from '../core/pipeline';
 import { neverCancelled, nodeFileSystem, type Logger } from '../core/io';
 import type { Finding, Severity } from '../core/model';
 import { Semaphore } from '../core/registry/lookup';
@@ -107,7 +107,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } });
 
   // `exclude` in groundcheck.json: not read at all, only counted.
-  const kept = files.filter((f) => !core.checker.isExcluded(f));
+  const kept = files.filter((f) => !core.checker.projects.isExcluded(f));
   const excluded = files.length - kept.length;
   files = kept;
   const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], excluded, durationMs: 0, toolVersion: toolVersion(), unverifiedReasons: {} };
@@ -124,10 +124,10 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
           report.skipped.push({ rel: rel(file), reason: read.skipped });
           return progress.tick();
         } else if ('failed' in read) {
-          findings = [checkFailedFinding(read.failed, core.checker.severityFor(file, settings, 'check-failed'))];
+          findings = [checkFailedFinding(read.failed, core.checker.projects.severityFor(file, settings, 'check-failed'))];
           report.failed = (report.failed ?? 0) + 1;
         } else {
-          const result = await core.checker.check({ path: file, text: read.text }, settings, neverCancelled);
+          const result = await core.checker.checkDocument({ path: file, text: read.text }, settings, neverCancelled);
           if (result.skipped) {
             report.skipped.push({ rel: rel(file), reason: result.skipped });
             return progress.tick();
@@ -151,7 +151,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   progress.done();
   core.flush();
   // A groundcheck.json below the first target was read during the run: an invalid one is exit 2 as well.
-  const broken = core.checker.projectConfigsRead().flatMap((c) => c.errors);
+  const broken = core.checker.projects.projectConfigsRead().flatMap((c) => c.errors);
   if (broken.length > 0) throw new CliError(`invalid configuration:\n  ${[...new Set(broken)].join('\n  ')}`);
   report.files.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   report.skipped.sort((a, b) => (a.rel < b.rel ? -1 : 1));

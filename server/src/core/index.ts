@@ -1,7 +1,7 @@
 /** Builds the editor-agnostic core with real I/O; the server, CLI and benchmarks start here. */
 import * as os from 'os';
 import * as path from 'path';
-import { Checker } from './findings/checker';
+import { DocumentChecker } from './pipeline';
 import { nodeFileSystem, systemClock, type Logger } from './io';
 import { PackageLookup } from './registry/lookup';
 import { NpmRegistryClient } from './registry/npmRegistry';
@@ -29,7 +29,7 @@ export interface CoreOptions {
 export interface Core {
   /** Loads what the first network lookup would (see NpmRegistryClient.preload). */
   preload(): void;
-  checker: Checker;
+  checker: DocumentChecker;
   lookup: PackageLookup;
   index: PopularIndex;
   pypiLookup: PackageLookup<PypiConfig>;
@@ -77,7 +77,7 @@ export function createCore(o: CoreOptions): Core {
     concurrency: o.concurrency,
     snapshot: pypiIndex,
   });
-  const checker = new Checker({
+  const checker = new DocumentChecker({
     python: { lookup: pypiLookup, index: pypiIndex },
     fs: nodeFileSystem,
     lookup,

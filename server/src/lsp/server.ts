@@ -132,7 +132,7 @@ export function startServer(connection: Connection): void {
         if (token.isCancellationRequested || documents.get(uri)?.version !== version || partial.findings.length === 0) return;
         void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, partial.findings, version) });
       };
-      const result = await core.checker.check({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token, { onPartial });
+      const result = await core.checker.checkDocument({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token, { onPartial });
       // Publish only for the version that was checked, and only if it is still the newest.
       if (token.isCancellationRequested || documents.get(uri)?.version !== version) return;
       if (result.skipped && result.skipped !== 'disabled') logger.info(`${uri}: ${result.skipped}`);
@@ -155,7 +155,7 @@ export function startServer(connection: Connection): void {
   const publishConfigProblems = async () => {
     if (!core) return;
     const now = new Map<string, Diagnostic[]>();
-    for (const config of core.checker.projectConfigsRead()) {
+    for (const config of core.checker.projects.projectConfigsRead()) {
       if (config.problems.length > 0) now.set(URI.file(config.file).toString(), config.problems.map(configDiagnostic));
     }
     for (const uri of new Set([...configDiagnostics.keys(), ...now.keys()])) {
@@ -230,7 +230,7 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((e) => {
     scheduler.cancel(e.document.uri);
-    core?.checker.parser.forget(toPath(e.document.uri));
+    core?.checker.javascript.parser.forget(toPath(e.document.uri));
     settingsCache.delete(e.document.uri);
     results.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -240,7 +240,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
-    const projectConfig = core?.checker.projectConfigFor(toPath(document.uri));
+    const projectConfig = core?.checker.projects.projectConfigFor(toPath(document.uri));
     return codeActionsFor({ document, diagnostics: params.context.diagnostics, fs: nodeFileSystem, openDocument: (u) => documents.get(u), projectConfig });
   });
 

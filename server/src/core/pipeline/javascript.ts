@@ -1,44 +1,35 @@
 /**
- * The pipeline for one document: extract references -> resolve them locally -> look the rest up
- * in the registry index -> findings. Editor-agnostic: the language server and the CLI both call
- * `check` and only translate what it returns.
+ * The JavaScript/TypeScript pipeline: extract references with the TypeScript parser -> resolve them
+ * locally (resolve/resolvers.ts) -> look the rest up in the npm registry, then check the names
+ * taken from them against export tables -> findings.
  */
 import * as path from 'path';
-import ignore, { type Ignore } from 'ignore';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
-import type { ApiReference, CheckResult, Finding, FindingCode, PackageInfo, Reference, Severity } from '../model';
+import type { ApiReference, CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
-import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
-import { extractReferences, isPackageManifest, unreadableReason, type DocumentInput } from '../extract';
-import { jsonParseError } from '../resolve/manifest';
-import { PythonChecker, pythonDocumentKind } from './pythonChecker';
-import type { PypiConfig } from '../registry/pipConfig';
+import { extractReferences, isJavaScriptDocument, type DocumentInput } from '../extract';
 import { IncrementalParser } from '../extract/javascript';
-import { ProjectModel, type ProjectInfo } from '../resolve/project';
+import type { ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
 import { matchesAny, parsePackageSpecifier, typesPackageName } from '../resolve/specifier';
-import { loadNpmConfig, refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
+import { refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { manifestUnreadableMessage, undeclaredMessage } from './messages';
-import { registryVerdict } from './registryVerdict';
-import { applySuppressions } from './suppressions';
-import { ApiChecker } from './apiChecker';
-import { ManifestChecker } from './manifestChecker';
 import type { ExportTables, ModuleQuery } from '../exports/exportTables';
+import type { ProjectContext } from '../project/context';
+import { undeclaredMessage } from '../findings/messages';
+import { registryVerdict } from '../findings/registryVerdict';
+import { applySuppressions } from '../findings/suppressions';
+import { ApiChecker } from '../findings/apiChecker';
+import type { CheckOptions, LanguagePipeline } from './types';
 
-export interface CheckerDeps {
+export interface JavaScriptPipelineDeps {
   fs: FileSystem;
   lookup: PackageLookup;
   index: PopularIndex;
-  /** The Python pipeline's registry and index; without them Python documents are not checked. */
-  python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
   logger: Logger;
   clock: Clock;
-  env: NodeJS.ProcessEnv;
-  /** Whether the checked project's .npmrc may supply credentials (see registry/npmrc.ts); false, only its registry lines count. */
-  trusted: boolean;
-  homeDir?: string;
+  projects: ProjectContext;
   /** Export tables for API checks (named imports, members); without them only packages are checked. */
   tables?: ExportTables;
 }
@@ -62,15 +53,6 @@ function isSlow(promise: Promise<unknown>, ms: number): Promise<boolean> {
 
 /** API checks that take longer than this get the package verdicts published before them. */
 export const PARTIAL_AFTER_MS = 150;
-
-export interface CheckOptions {
-  /**
-   * Called with the package verdicts when the API checks that follow are slow (tarballs still
-   * arriving); the returned result then has everything. The editor publishes both.
-   */
-  onPartial?: (result: CheckResult) => void;
-  partialAfterMs?: number;
-}
 
 function isJavaScriptFile(file: string, languageId?: string): boolean {
   if (languageId) return languageId === 'javascript' || languageId === 'javascriptreact';
@@ -98,150 +80,32 @@ function augmentedPackages(references: Reference[], apis: ApiReference[]): Set<s
   return out;
 }
 
-/** Why a check threw, in words for the person reading the finding. */
-export function failureReason(e: unknown): string {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the code is nested too deeply for the parser';
-  const err = e as { code?: string; message?: string };
-  return err?.message ? `${err.code && !err.message.includes(err.code) ? `${err.code}: ` : ''}${err.message}` : String(e);
-}
-
-/** A finding at the top of a file that could not be checked; its imports stay unverified. */
-export function checkFailedFinding(reason: string, severity: Severity): Finding {
-  return {
-    code: 'check-failed',
-    severity,
-    message: `Groundcheck could not check this file: ${reason}. Its imports are not verified.`,
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    data: { packageName: '', subpath: '', suggestions: [] },
-  };
-}
-
-export class Checker {
-  readonly projects: ProjectModel;
+export class JavaScriptPipeline implements LanguagePipeline {
+  readonly name = 'javascript';
   /** Syntax trees of the documents being edited, for incremental reparsing. */
   readonly parser = new IncrementalParser();
-  private readonly npmConfigs = new Map<string, NpmConfig>();
-  private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
-  private readonly excludeMatchers = new Map<string, Ignore>();
-
-  readonly python: PythonChecker | undefined;
   private readonly apis: ApiChecker | undefined;
-  private readonly manifests: ManifestChecker;
 
-  constructor(private readonly deps: CheckerDeps) {
-    this.projects = new ProjectModel(deps.fs);
+  constructor(private readonly deps: JavaScriptPipelineDeps) {
     this.apis = deps.tables ? new ApiChecker({ tables: deps.tables, logger: deps.logger }) : undefined;
-    const tables = deps.tables;
-    this.manifests = new ManifestChecker({ lookup: deps.lookup, index: deps.index, satisfiable: tables ? (name, range, config) => tables.rangeSatisfiable(name, range, config) : undefined });
-    this.python = deps.python
-      ? new PythonChecker({ fs: deps.fs, lookup: deps.python.lookup, index: deps.python.index, logger: deps.logger, clock: deps.clock, env: deps.env, trusted: deps.trusted, homeDir: deps.homeDir })
-      : undefined;
   }
 
-  /** Configuration files changed: re-read manifests, tsconfigs and .npmrc on the next check. */
-  invalidate(): void {
-    this.projects.invalidate();
-    this.npmConfigs.clear();
-    this.projectConfigs.clear();
-    this.excludeMatchers.clear();
-    this.python?.invalidate();
-    this.deps.tables?.invalidate();
+  accepts(doc: DocumentInput): boolean {
+    return isJavaScriptDocument(doc);
   }
 
-  /**
-   * Whether the project's groundcheck.json excludes a file (`"exclude": ["tests/data/"]`): test data
-   * that imports made-up names on purpose, generated code.
-   */
-  isExcluded(file: string): boolean {
-    const config = this.projectConfigFor(file);
-    if (!config || config.exclude.length === 0) return false;
-    const rel = path.relative(path.dirname(config.file), file).split(path.sep).join('/');
-    if (rel.startsWith('..')) return false;
-    let matcher = this.excludeMatchers.get(config.file);
-    if (!matcher) {
-      matcher = ignore().add(config.exclude);
-      this.excludeMatchers.set(config.file, matcher);
-    }
-    return matcher.ignores(rel);
+  private get projects() {
+    return this.deps.projects.npm;
   }
 
-  /** Every project configuration read so far (for problems to show on the file itself). */
-  projectConfigsRead(): ProjectConfig[] {
-    return [...new Set([...this.projectConfigs.values()].filter((c): c is ProjectConfig => !!c))];
+  private npmConfigFor(project: ProjectInfo, settings: GroundcheckSettings): NpmConfig {
+    return this.deps.projects.npmConfigFor(project, settings);
   }
 
-  /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
-  projectConfigFor(file: string): ProjectConfig | undefined {
-    const dir = path.dirname(file);
-    if (!this.projectConfigs.has(dir)) {
-      const config = readProjectConfig(this.deps.fs, dir);
-      for (const e of config?.errors ?? []) this.deps.logger.warn(e);
-      this.projectConfigs.set(dir, config);
-    }
-    return this.projectConfigs.get(dir);
-  }
-
-  /** The severity a code has for a file under the editor's or CLI's settings and the project's file. */
-  severityFor(file: string, settings: GroundcheckSettings, code: FindingCode): Severity {
-    return mergeSettings(settings, this.projectConfigFor(file)).severity[code];
-  }
-
-  /** npm's configuration for a project (its root's .npmrc, never one above), with the private-scope policy. */
-  npmConfigFor(project: ProjectInfo, settings: Pick<GroundcheckSettings, 'privateScopes'>): NpmConfig {
-    const projectDir = project.manifest?.dir;
-    const key = `${projectDir ?? ''}\0${settings.privateScopes.join(',')}`;
-    let config = this.npmConfigs.get(key);
-    if (!config) {
-      config = loadNpmConfig({
-        fs: this.deps.fs, env: this.deps.env, projectDir, workspaceRoot: project.workspace?.root, trusted: this.deps.trusted, homeDir: this.deps.homeDir, privateScopes: settings.privateScopes,
-      });
-      if (config.ignoredProjectKeys.length > 0) {
-        this.deps.logger.info(`${projectDir}/.npmrc: not trusted, so only its registry lines are used (ignored: ${config.ignoredProjectKeys.join(', ')})`);
-      }
-      this.npmConfigs.set(key, config);
-    }
-    return config;
-  }
-
-  /**
-   * Checks one document. Whatever goes wrong inside (a parser that overflows its stack on 50,000
-   * nested parentheses, a bug of ours) becomes a `check-failed` finding on this document alone, so
-   * the editor and the CLI go on with every other file.
-   */
-  async check(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken, options: CheckOptions = {}): Promise<CheckResult> {
+  async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken, options: CheckOptions): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
-    try {
-      return await this.checkUnguarded(doc, baseSettings, token, options);
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      // The finding says why; the stack is for whoever debugs it.
-      this.deps.logger.debug(`checking ${doc.path} failed: ${(e as Error).stack ?? e}`);
-      const finding = checkFailedFinding(failureReason(e), this.severityFor(doc.path, baseSettings, 'check-failed'));
-      const totalMs = this.deps.clock.now() - t0;
-      return { findings: finding.severity === 'off' ? [] : [finding], references: 0, unverified: 1, failed: finding.message, timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs } };
-    }
-  }
-
-  private async checkUnguarded(doc: DocumentInput, baseSettings: GroundcheckSettings, token: CancellationToken, options: CheckOptions): Promise<CheckResult> {
-    const t0 = this.deps.clock.now();
-    const settings = mergeSettings(baseSettings, this.projectConfigFor(doc.path));
-    const empty = (skipped?: string): CheckResult => ({
-      findings: [], references: 0, unverified: 0, skipped,
-      timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 },
-    });
-    if (!settings.enable) return empty('disabled');
-    if (this.isExcluded(doc.path)) return empty('excluded');
-    const pythonKind = pythonDocumentKind(doc.path, doc.languageId);
-    if (pythonKind) {
-      const unreadable = unreadableReason(doc.text);
-      if (unreadable || !this.python) return empty(unreadable ?? 'Python checking is not configured');
-      const outcome = await this.python.check(doc.path, doc.text, pythonKind, settings, token);
-      const total = this.deps.clock.now() - t0;
-      return { ...outcome, timings: { extractMs: 0, resolveMs: 0, lookupMs: total, totalMs: total } };
-    }
-    if (isPackageManifest(doc)) return this.checkManifest(doc, settings, t0, token);
     const extracted = extractReferences(doc, this.parser);
-    if (!extracted.ok) return empty(extracted.reason);
+    if (!extracted.ok) return { findings: [], references: 0, unverified: 0, skipped: extracted.reason, timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 } };
     const t1 = this.deps.clock.now();
 
     const pending: PendingPackage[] = [];
@@ -327,34 +191,6 @@ export class Checker {
       unverified,
       timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: t3 - t2, totalMs: t3 - t0 },
     };
-  }
-
-  /**
-   * package.json itself: a file that does not parse is an error at the place it breaks; otherwise
-   * its registry dependencies are checked (see ManifestChecker).
-   */
-  private async checkManifest(doc: DocumentInput, settings: GroundcheckSettings, t0: number, token: CancellationToken): Promise<CheckResult> {
-    const error = unreadableReason(doc.text) ? undefined : jsonParseError(doc.text);
-    const findings: Finding[] = [];
-    let references = 0;
-    let unverified = 0;
-    if (error && settings.severity['manifest-unreadable'] !== 'off') {
-      findings.push({
-        code: 'manifest-unreadable',
-        severity: settings.severity['manifest-unreadable'],
-        message: manifestUnreadableMessage('package.json', error.message),
-        range: { start: error.position, end: { line: error.position.line, character: error.position.character + 1 } },
-        data: { packageName: '', subpath: '', suggestions: [] },
-      });
-    } else if (!error) {
-      const project = this.projects.forFile(doc.path);
-      const outcome = await this.manifests.check(doc.text, project, this.npmConfigFor(project, settings), settings, token);
-      findings.push(...outcome.findings);
-      references = outcome.references;
-      unverified = outcome.unverified;
-    }
-    const totalMs = this.deps.clock.now() - t0;
-    return { findings, references, unverified, timings: { extractMs: 0, resolveMs: 0, lookupMs: totalMs, totalMs } };
   }
 
   /** How to read the exports of a module resolved without the registry: a builtin or an installed package. */

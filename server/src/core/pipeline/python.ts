@@ -4,69 +4,60 @@
  * modules, its environment) -> the package index -> findings.
  */
 import * as path from 'path';
-export { pythonDocumentKind } from '../extract/pythonDocuments';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
-import type { Finding, PackageInfo, Severity } from '../model';
+import type { CheckResult, Finding, PackageInfo, Severity } from '../model';
+import type { DocumentInput } from '../extract';
+import { pythonDocumentKind } from '../extract/pythonDocuments';
+import type { ProjectContext } from '../project/context';
+import { lookupOnlyTimings, type LanguagePipeline } from './types';
 import type { GroundcheckSettings } from '../config/settings';
 import { extractPythonDocument, pythonParser, type PythonImport } from '../extract/python';
-import { applySuppressions, pythonSuppressions, type Suppression } from './suppressions';
+import { applySuppressions, pythonSuppressions, type Suppression } from '../findings/suppressions';
 import type { PythonDocumentKind } from '../extract/pythonDocuments';
 import { normalizePythonName, parsePyproject, parseRequirementsTxt, parseSetupCfg, type Requirement } from '../extract/requirements';
 import { matchesAny } from '../resolve/specifier';
 import { resolvePythonLocally } from '../resolve/python/resolvers';
 import { candidateDistributions, importNameOfDistribution } from '../resolve/python/importNames';
-import { PythonProjectModel, type PythonProjectInfo } from '../resolve/python/project';
-import { loadPipConfig, type PypiConfig } from '../registry/pipConfig';
+import type { PythonProjectInfo } from '../resolve/python/project';
+import type { PypiConfig } from '../registry/pipConfig';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { manifestUnreadableMessage, missingVersionMessage, pypiMissingImportMessage, pypiMissingRequirementMessage, pypiUndeclaredMessage, unverifiedMessage } from './messages';
+import { manifestUnreadableMessage, missingVersionMessage, pypiMissingImportMessage, pypiMissingRequirementMessage, pypiUndeclaredMessage, unverifiedMessage } from '../findings/messages';
 const pep440 = require('@renovatebot/pep440') as { satisfies(version: string, specifier: string): boolean; validRange(specifier: string): boolean };
 
-export interface PythonCheckerDeps {
+export interface PythonPipelineDeps {
   fs: FileSystem;
   lookup: PackageLookup<PypiConfig>;
   index: PopularIndex;
   logger: Logger;
   clock: Clock;
-  env: NodeJS.ProcessEnv;
-  trusted: boolean;
-  homeDir?: string;
+  projects: ProjectContext;
 }
 
-export interface PythonCheckOutcome {
+interface PythonCheckOutcome {
   findings: Finding[];
   references: number;
   unverified: number;
 }
-
-/** One step down for an import inside `try/except ImportError`: the code already expects it may be absent. */
 
 /** The import name a suggested distribution is most likely used under. */
 function importNameOf(distribution: string): string {
   return importNameOfDistribution(distribution) ?? normalizePythonName(distribution).replace(/-/g, '_');
 }
 
-export class PythonChecker {
-  readonly projects: PythonProjectModel;
-  private readonly configs = new Map<string, PypiConfig>();
+export class PythonPipeline implements LanguagePipeline {
+  readonly name = 'python';
 
-  constructor(private readonly deps: PythonCheckerDeps) {
-    this.projects = new PythonProjectModel(deps.fs, deps.env);
+  constructor(private readonly deps: PythonPipelineDeps) {}
+
+  accepts(doc: DocumentInput): boolean {
+    return pythonDocumentKind(doc.path, doc.languageId) !== undefined;
   }
 
-  invalidate(): void {
-    this.projects.invalidate();
-    this.configs.clear();
-  }
-
-  pipConfigFor(project: PythonProjectInfo, settings: GroundcheckSettings): PypiConfig {
-    const key = `${project.environment?.dir ?? ''}\u0000${settings.python.indexUrl ?? ''}`;
-    let config = this.configs.get(key);
-    if (!config) {
-      config = loadPipConfig({ fs: this.deps.fs, env: this.deps.env, homeDir: this.deps.homeDir, environmentDir: project.environment?.dir, trusted: this.deps.trusted, settingIndexUrl: settings.python.indexUrl });
-      this.configs.set(key, config);
-    }
-    return config;
+  async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
+    const t0 = this.deps.clock.now();
+    const outcome = await this.checkKind(doc.path, doc.text, pythonDocumentKind(doc.path, doc.languageId)!, settings, token);
+    return { ...outcome, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
   }
 
   private ask(name: string, config: PypiConfig, settings: GroundcheckSettings): Promise<PackageInfo> {
@@ -78,10 +69,10 @@ export class PythonChecker {
     return this.deps.index.suggest(normalizePythonName(name)).map((s) => s.name);
   }
 
-  async check(file: string, text: string, kind: PythonDocumentKind, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
+  private async checkKind(file: string, text: string, kind: PythonDocumentKind, settings: GroundcheckSettings, token: CancellationToken): Promise<PythonCheckOutcome> {
     // setup.py and noxfile.py declare dependencies in code: the parser reads their literals.
-    const project = this.projects.forFile(file, settings.python.environment, await pythonParser());
-    const config = this.pipConfigFor(project, settings);
+    const project = this.deps.projects.python.forFile(file, settings.python.environment, await pythonParser());
+    const config = this.deps.projects.pipConfigFor(project, settings);
     if (kind === 'python') return this.checkImports(file, text, project, config, settings, token);
     let requirements: Requirement[];
     let suppressions: Suppression[] = [];

@@ -1,0 +1,120 @@
+/**
+ * Everything known about the projects being checked, for every language pipeline: the npm and
+ * Python project models, groundcheck.json, .npmrc and pip configuration. Each is read once and kept
+ * until a watched file changes (`invalidate`). The private-scope policy itself is one function,
+ * `refusedByPrivateScope` in registry/npmrc.ts; this is where the configuration it reads comes from.
+ */
+import * as path from 'path';
+import ignore, { type Ignore } from 'ignore';
+import type { FileSystem, Logger } from '../io';
+import type { FindingCode, Severity } from '../model';
+import type { GroundcheckSettings } from '../config/settings';
+import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
+import { ProjectModel, type ProjectInfo } from '../resolve/project';
+import { PythonProjectModel, type PythonProjectInfo } from '../resolve/python/project';
+import { loadNpmConfig, type NpmConfig } from '../registry/npmrc';
+import { loadPipConfig, type PypiConfig } from '../registry/pipConfig';
+
+export interface ProjectContextDeps {
+  fs: FileSystem;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  /** Whether the checked project's .npmrc and pip.conf may supply credentials (see registry/npmrc.ts). */
+  trusted: boolean;
+  homeDir?: string;
+}
+
+export class ProjectContext {
+  readonly npm: ProjectModel;
+  readonly python: PythonProjectModel;
+  private readonly npmConfigs = new Map<string, NpmConfig>();
+  private readonly pipConfigs = new Map<string, PypiConfig>();
+  private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
+  private readonly excludeMatchers = new Map<string, Ignore>();
+
+  constructor(private readonly deps: ProjectContextDeps) {
+    this.npm = new ProjectModel(deps.fs);
+    this.python = new PythonProjectModel(deps.fs, deps.env);
+  }
+
+  /** Configuration files changed: everything is read again on the next check. */
+  invalidate(): void {
+    this.npm.invalidate();
+    this.python.invalidate();
+    this.npmConfigs.clear();
+    this.pipConfigs.clear();
+    this.projectConfigs.clear();
+    this.excludeMatchers.clear();
+  }
+
+  /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
+  projectConfigFor(file: string): ProjectConfig | undefined {
+    const dir = path.dirname(file);
+    if (!this.projectConfigs.has(dir)) {
+      const config = readProjectConfig(this.deps.fs, dir);
+      for (const e of config?.errors ?? []) this.deps.logger.warn(e);
+      this.projectConfigs.set(dir, config);
+    }
+    return this.projectConfigs.get(dir);
+  }
+
+  /** Every project configuration read so far (for problems to show on the file itself). */
+  projectConfigsRead(): ProjectConfig[] {
+    return [...new Set([...this.projectConfigs.values()].filter((c): c is ProjectConfig => !!c))];
+  }
+
+  /** The editor's or CLI's settings combined with the project's file. */
+  settingsFor(file: string, settings: GroundcheckSettings): GroundcheckSettings {
+    return mergeSettings(settings, this.projectConfigFor(file));
+  }
+
+  /** The severity a code has for a file under the editor's or CLI's settings and the project's file. */
+  severityFor(file: string, settings: GroundcheckSettings, code: FindingCode): Severity {
+    return this.settingsFor(file, settings).severity[code];
+  }
+
+  /**
+   * Whether the project's groundcheck.json excludes a file (`"exclude": ["tests/data/"]`): test data
+   * that imports made-up names on purpose, generated code.
+   */
+  isExcluded(file: string): boolean {
+    const config = this.projectConfigFor(file);
+    if (!config || config.exclude.length === 0) return false;
+    const rel = path.relative(path.dirname(config.file), file).split(path.sep).join('/');
+    if (rel.startsWith('..')) return false;
+    let matcher = this.excludeMatchers.get(config.file);
+    if (!matcher) {
+      matcher = ignore().add(config.exclude);
+      this.excludeMatchers.set(config.file, matcher);
+    }
+    return matcher.ignores(rel);
+  }
+
+  /** npm's configuration for a project (its root's .npmrc, never one above), with the private scopes. */
+  npmConfigFor(project: ProjectInfo, settings: Pick<GroundcheckSettings, 'privateScopes'>): NpmConfig {
+    const projectDir = project.manifest?.dir;
+    const key = `${projectDir ?? ''}\0${settings.privateScopes.join(',')}`;
+    let config = this.npmConfigs.get(key);
+    if (!config) {
+      config = loadNpmConfig({
+        fs: this.deps.fs, env: this.deps.env, projectDir, workspaceRoot: project.workspace?.root, trusted: this.deps.trusted, homeDir: this.deps.homeDir, privateScopes: settings.privateScopes,
+      });
+      if (config.ignoredProjectKeys.length > 0) {
+        this.deps.logger.info(`${projectDir}/.npmrc: not trusted, so only its registry lines are used (ignored: ${config.ignoredProjectKeys.join(', ')})`);
+      }
+      this.npmConfigs.set(key, config);
+    }
+    return config;
+  }
+
+  /** pip's configuration for a Python project: the setting, the environment's pip.conf (trusted only), the user's. */
+  pipConfigFor(project: PythonProjectInfo, settings: GroundcheckSettings): PypiConfig {
+    const key = `${project.environment?.dir ?? ''}\u0000${settings.python.indexUrl ?? ''}`;
+    let config = this.pipConfigs.get(key);
+    if (!config) {
+      config = loadPipConfig({ fs: this.deps.fs, env: this.deps.env, homeDir: this.deps.homeDir, environmentDir: project.environment?.dir, trusted: this.deps.trusted, settingIndexUrl: settings.python.indexUrl });
+      this.pipConfigs.set(key, config);
+    }
+    return config;
+  }
+}
