@@ -86,6 +86,7 @@ describe('groundcheck check (CLI)', function () {
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
     const run = sarif.runs[0];
     assert.deepStrictEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), ['missing-package', 'missing-version', 'undeclared-dependency', 'unverified-package', 'missing-export', 'export-in-other-version', 'suspicious-package', 'manifest-unreadable', 'check-failed']);
+    assert.ok(run.tool.driver.rules.length > 0, 'an empty list would pass every check');
     assert.ok(run.tool.driver.rules.every((rule: { helpUri: string }) => rule.helpUri.startsWith('https://')));
     assert.strictEqual(run.results.length, 5);
     const result = run.results.find((x: { message: { text: string } }) => x.message.text.startsWith("'lodahs'"));

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { BUNDLED_SERVER, LspClient, SERVER_BIN, type Diagnostic } from '../support/lspClient';
+import { LspClient, pathToUri, SERVER_BIN, type Diagnostic } from '../support/lspClient';
 import { SimpleIndex } from '../support/simpleIndex';
 import { FaultyRegistry } from '../support/faultyRegistry';
 import { copyFixture, isolatedEnv } from '../support/workspace';
@@ -14,7 +14,8 @@ function summary(text: string, diagnostics: Diagnostic[]): string[] {
     .sort();
 }
 
-for (const [label, serverBin] of [['tsc build', SERVER_BIN], ['bundled dist/server.js', BUNDLED_SERVER]]) describe(`groundcheck-lsp --stdio on Python (${label})`, function () {
+// (the bundled server: bundle.test.ts)
+for (const [label, serverBin] of [['tsc build', SERVER_BIN]]) describe(`groundcheck-lsp --stdio on Python (${label})`, function () {
   this.timeout(60_000);
   let index: SimpleIndex;
   let root: string;
@@ -64,6 +65,8 @@ for (const [label, serverBin] of [['tsc build', SERVER_BIN], ['bundled dist/serv
     assert.ok(use, fixes.map((f) => f.title).join(' | '));
     const edit = use.edit!.changes![requirements.uri][0];
     assert.deepStrictEqual([edit.range.start.character, edit.range.end.character, edit.newText], ['fastapi'.length, 'fastapi==0.999.0'.length, '==0.115.6']);
+    // (each test opens what it needs: nothing stays open for the next one)
+    for (const rel of ['requirements.txt', 'pyproject.toml']) client.close(pathToUri(path.join(root, rel)));
   });
 
   it('checks notebook cells, resolving imports from the notebook folder', async () => {
@@ -91,14 +94,24 @@ for (const [label, serverBin] of [['tsc build', SERVER_BIN], ['bundled dist/serv
     const undeclared = diagnostics.find((d) => d.code === 'undeclared-dependency')!;
     const fixes = await client.codeActions(uri, [undeclared]);
     const add = fixes.find((a) => a.title === "Add 'pandas' to pyproject.toml")!;
-    // pyproject.toml is open in this session (an earlier test opened it): a versioned edit of the open document
-    const [change] = add.edit!.documentChanges as { textDocument: { uri: string; version: number }; edits: { range: Diagnostic['range']; newText: string }[] }[];
-    assert.ok(change.textDocument.uri.endsWith('/pyproject.toml') && change.textDocument.version === 1);
-    const [edit] = change.edits;
+    // pyproject.toml is not open in the editor: a plain edit of the file on disk
+    assert.strictEqual(add.edit!.documentChanges, undefined);
+    const [[manifestUri, edits]] = Object.entries(add.edit!.changes!) as [string, { range: Diagnostic['range']; newText: string }[]][];
+    assert.ok(manifestUri.endsWith('/pyproject.toml'), manifestUri);
+    const [edit] = edits;
     assert.strictEqual(edit.newText, '\n    "pandas>=2.2.3",');
     assert.strictEqual(edit.range.start.line, 4, 'right after `dependencies = [`');
     const install = fixes.find((a) => a.command?.command === 'groundcheck.openInstallTerminal')!;
     assert.deepStrictEqual(install.command!.arguments, [{ cwd: root, command: `${path.join(root, '.venv', 'bin', 'python')} -m pip install pandas` }]);
+
+    // Once pyproject.toml is open, the edit is versioned against the open document.
+    const pyproject = path.join(root, 'pyproject.toml');
+    client.open(pyproject, fs.readFileSync(pyproject, 'utf8'), 'toml', 7);
+    await client.waitForVersion(pathToUri(pyproject), 7);
+    const reopened = (await client.codeActions(uri, [undeclared])).find((a) => a.title === "Add 'pandas' to pyproject.toml")!;
+    const [versioned] = reopened.edit!.documentChanges as { textDocument: { uri: string; version: number | null } }[];
+    assert.strictEqual(versioned.textDocument.version, 7);
+    client.close(pathToUri(pyproject));
   });
 });
 
@@ -115,6 +128,7 @@ describe('groundcheck-lsp --stdio on Python with a failing index', function () {
       assert.strictEqual(diagnostics.filter((d) => d.code === 'unverified-package').length, 3);
       // pandas is known to exist from the bundled snapshot even while the index is down
       const undeclared = diagnostics.filter((d) => d.code === 'undeclared-dependency');
+      assert.ok(undeclared.length > 0, 'an empty list would pass every check');
       assert.ok(undeclared.every((d) => /snapshot/.test(d.message)), JSON.stringify(undeclared.map((d) => d.message)));
     } finally {
       await client.stop();

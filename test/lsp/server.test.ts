@@ -1,15 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BUNDLED_SERVER, LspClient, SERVER_BIN, type Diagnostic } from '../support/lspClient';
+import { LspClient, SERVER_BIN, type Diagnostic } from '../support/lspClient';
 import { Verdaccio } from '../support/verdaccio';
 import { FaultyRegistry } from '../support/faultyRegistry';
 import { copyFixture, isolatedEnv } from '../support/workspace';
 
-const SERVERS: [string, string][] = [
-  ['tsc build', SERVER_BIN],
-  ['bundled dist/server.js', BUNDLED_SERVER],
-];
+// The full suite runs on the tsc build; the bundle has its own smoke suite (bundle.test.ts).
+const SERVERS: [string, string][] = [['tsc build', SERVER_BIN]];
 
 for (const [label, serverBin] of SERVERS) describe(`groundcheck-lsp --stdio (${label})`, function () {
   this.timeout(60_000);

@@ -73,6 +73,7 @@ describe('API checks on packages that are not installed (tarballs from Verdaccio
       const fake = result.findings.find((f) => f.data.exportName === 'fakeApi')!;
       assert.match(fake.message, /^'fakeApi' is not exported by gc-widgets 1\.4\.0 \(its bundled types\)/);
       // TypeScript cannot see a package that is not installed: the finding is ours to publish.
+      assert.ok(result.findings.length > 0, 'an empty list would pass every check');
       assert.ok(result.findings.every((f) => !f.data.typescriptReports), file);
       const typed = result.findings.find((f) => f.data.exportName === 'typedNameX')!;
       assert.match(typed.message, /types from @types\/gc-untyped 1\.2\.5\)\. Did you mean 'typedName'\?/);

@@ -21,13 +21,19 @@ describe('load: 500 documents, 10,000 distinct names', function () {
     const client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), settings: { debounceMs: 50 } });
     try {
       const uris: string[] = [];
-      const answered: Promise<unknown>[] = [];
+      const answered: Promise<StatsResult>[] = [];
       for (let d = 0; d < DOCUMENTS; d++) {
         uris.push(client.open(path.join(root, 'src', `load-${d}.ts`), loadDocument(d)));
         // Requests keep arriving while the checks run; every one must be answered.
-        if (d % 50 === 0) answered.push(client.connection.sendRequest('groundcheck/stats'));
+        if (d % 50 === 0) answered.push(client.connection.sendRequest('groundcheck/stats') as Promise<StatsResult>);
       }
-      await Promise.all(answered);
+      const during = await Promise.all(answered);
+      // Responsive means answered *while* checking, not after: some answer saw the work unfinished
+      // (lookups in flight, or fewer distinct names cached than the documents import).
+      assert.ok(
+        during.some((s) => s.lookupsInFlight > 0 || s.registryCacheEntries < DOCUMENTS * IMPORTS_PER_DOCUMENT),
+        `every stats request waited for the whole load: ${JSON.stringify(during.map((s) => [s.lookupsInFlight, s.registryCacheEntries]))}`,
+      );
       for (const uri of uris) {
         const { diagnostics } = await client.waitForVersion(uri, 1, 240_000);
         assert.strictEqual(diagnostics.length, IMPORTS_PER_DOCUMENT);

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import { readProjectConfig } from '../../server/src/core/config/projectConfig';
+import { memoryFileSystem } from '../support/memoryFileSystem';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -103,12 +105,25 @@ describe('settings from a client', () => {
 });
 
 describe('groundcheck.json schema', () => {
-  it('accepts what the project config reader accepts, and rejects unknown keys', () => {
-    const Ajv = require('ajv');
-    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../schemas/groundcheck.schema.json'), 'utf8'));
-    const validate = new Ajv({ strict: false }).compile(schema);
-    assert.ok(validate({ allow: ['@acme/*'], privateScopes: ['@acme'], severity: { 'missing-package': 'warning' }, failOn: 'warning' }));
-    assert.ok(!validate({ severty: {} }));
-    assert.ok(!validate({ severity: { 'missing-package': 'loud' } }));
+  const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../schemas/groundcheck.schema.json'), 'utf8'));
+  const read = (config: unknown) => readProjectConfig(memoryFileSystem({ '/p/groundcheck.json': JSON.stringify(config) }), '/p')!;
+
+  it('names exactly the keys and finding codes the reader knows', () => {
+    const sample = read({ allow: ['x'], exclude: ['tests/data/'], privateScopes: ['@acme'], severity: {}, failOn: 'warning' });
+    const readerKeys = Object.keys(sample).filter((k) => !['file', 'kind', 'problems', 'errors'].includes(k));
+    assert.deepStrictEqual(Object.keys(schema.properties).filter((k) => k !== '$schema').sort(), readerKeys.sort());
+    assert.deepStrictEqual(Object.keys(schema.properties.severity.properties).sort(), Object.keys(normalizeSettings({}).severity).sort());
+  });
+
+  it('accepts what the reader uses, and what it rejects the reader reports and does not use', () => {
+    const good = { allow: ['@acme/*'], exclude: ['tests/data/'], privateScopes: ['@acme'], severity: { 'missing-package': 'warning' }, failOn: 'warning' };
+    const config = read(good);
+    assert.deepStrictEqual(config.problems, []);
+    assert.deepStrictEqual([config.allow, config.exclude, config.privateScopes, config.severity, config.failOn], [['@acme/*'], ['tests/data/'], ['@acme'], { 'missing-package': 'warning' }, 'warning']);
+    for (const bad of [{ severty: {} }, { severity: { 'missing-package': 'loud' } }, { privateScopes: '@acme' }, { exclude: 'tests/' }]) {
+      const c = read(bad);
+      assert.ok(c.problems.length > 0, `the reader let ${JSON.stringify(bad)} through`);
+    }
+    assert.deepStrictEqual(read({ privateScopes: '@acme' }).privateScopes, ['*'], 'a broken privateScopes fails closed');
   });
 });

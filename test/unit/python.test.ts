@@ -169,6 +169,7 @@ describe('PyPI Simple API client', function () {
         const dateutil = await client.fetch('python_dateutil', config(index.url));
         assert.deepStrictEqual([dateutil.status, dateutil.latest], ['exists', '2.9.0.post0']);
         assert.strictEqual((await client.fetch('fastapi-utils-v3', config(index.url))).status, 'missing');
+        assert.ok(index.requests.length > 0, 'an empty list would pass every check');
         assert.ok(index.requests.every((r) => r.accept.startsWith('application/vnd.pypi.simple.v1+json')));
       } finally {
         await index.stop();

@@ -20,6 +20,7 @@ describe('suggestions from the bundled index', () => {
     assert.strictEqual(index.suggest('expresss')[0].name, 'express');
     assert.strictEqual(index.suggest('expresss-validator')[0].name, 'express-validator');
     assert.ok(index.suggest('@anthropic/api-sdk').some((s) => s.name === '@anthropic-ai/sdk'));
+    assert.ok(index.suggest('lodahs').length > 0, 'an empty list would pass every check');
     assert.ok(index.suggest('lodahs').every((s) => s.name !== 'lodahs'));
   });
 
