@@ -12,7 +12,7 @@ import { FaultyRegistry } from '../test/support/faultyRegistry';
 import { Verdaccio } from '../test/support/verdaccio';
 import { copyFixture, isolatedEnv } from '../test/support/workspace';
 import { DOCUMENTS, loadDocument, loadRegistry } from '../test/support/load';
-import type { StatsResult } from '../server/src/lsp/protocol';
+import { StatsRequest, type StatsResult } from '../shared/protocol';
 
 const DEBOUNCE_MS = 300;
 const IMPORTS = 60;
@@ -249,7 +249,7 @@ async function loadBench(rows: [string, string, string][]): Promise<void> {
     const prober = (async () => {
       while (probing) {
         const t0 = performance.now();
-        await client.connection.sendRequest('groundcheck/stats');
+        await client.connection.sendRequest(StatsRequest);
         latencies.push(performance.now() - t0);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -258,7 +258,7 @@ async function loadBench(rows: [string, string, string][]): Promise<void> {
     for (let step = 1; step <= 5; step++) {
       for (let d = (step - 1) * (DOCUMENTS / 5); d < step * (DOCUMENTS / 5); d++) uris.push(client.open(path.join(root, 'src', `load-${d}.ts`), loadDocument(d)));
       for (const u of uris) await client.waitForVersion(u, 1, 240_000);
-      const stats = (await client.connection.sendRequest('groundcheck/stats')) as StatsResult;
+      const stats = await client.connection.sendRequest(StatsRequest);
       curve.push(`${uris.length}: ${stats.rssMb} MB`);
     }
     const total = performance.now() - t0;

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { EXPORT_SUGGESTIONS_REQUEST, TYPESCRIPT_EXPORT_CODES, type ExportSuggestionsParams, type ExportSuggestionsResult } from '../../server/src/lsp/protocol';
+import { ExportSuggestionsRequest, TYPESCRIPT_EXPORT_CODES, type ExportSuggestionsParams } from '../../shared/protocol';
 
 const codeOf = (d: vscode.Diagnostic) => Number(typeof d.code === 'object' ? d.code.value : d.code);
 
@@ -22,7 +22,7 @@ export class TypeScriptExportFixes implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of relevant) {
       const params: ExportSuggestionsParams = { uri: document.uri.toString(), range: client.code2ProtocolConverter.asRange(diagnostic.range) };
-      const answer = await client.sendRequest<ExportSuggestionsResult | null>(EXPORT_SUGGESTIONS_REQUEST, params, token);
+      const answer = await client.sendRequest(ExportSuggestionsRequest, params, token);
       // Suggestions for an older version of the text would edit the wrong place.
       if (!answer || token.isCancellationRequested || answer.version !== document.version) continue;
       answer.suggestions.forEach((suggestion, i) => {

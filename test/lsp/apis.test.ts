@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BUNDLED_SERVER, LspClient, SERVER_BIN } from '../support/lspClient';
 import { copyFixture, isolatedEnv } from '../support/workspace';
-import { EXPORT_SUGGESTIONS_REQUEST, type ExportSuggestionsResult } from '../../server/src/lsp/protocol';
+import { ExportSuggestionsRequest } from '../../shared/protocol';
 
 const SERVERS: [string, string][] = [
   ['tsc build', SERVER_BIN],
@@ -58,9 +58,9 @@ for (const [label, serverBin] of SERVERS) describe(`API checks through the langu
     // Only require() destructuring, which TypeScript does not type in a .ts file, is published.
     assert.deepStrictEqual(diagnostics.map((d) => d.message.split(' ')[0]), ["'alphaBeta'"]);
     const parseAsync = { start: { line: 0, character: 9 }, end: { line: 0, character: 19 } };
-    const answer = await client.request<ExportSuggestionsResult | null>(EXPORT_SUGGESTIONS_REQUEST, { uri, range: parseAsync });
+    const answer = await client.connection.sendRequest(ExportSuggestionsRequest, { uri, range: parseAsync });
     assert.deepStrictEqual(answer && { version: answer.version, name: answer.name, suggestions: answer.suggestions }, { version: 1, name: 'parseAsync', suggestions: ['parse'] });
-    const nothing = await client.request<ExportSuggestionsResult | null>(EXPORT_SUGGESTIONS_REQUEST, { uri, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 1 } } });
+    const nothing = await client.connection.sendRequest(ExportSuggestionsRequest, { uri, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 1 } } });
     assert.strictEqual(nothing, null);
 
     const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 0 } });

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { LspClient } from '../support/lspClient';
 import { DOCUMENTS, IMPORTS_PER_DOCUMENT, loadDocument, loadRegistry } from '../support/load';
 import { copyFixture, isolatedEnv } from '../support/workspace';
-import type { StatsResult } from '../../server/src/lsp/protocol';
+import { StatsRequest, type StatsResult } from '../../shared/protocol';
 
 describe('load: 500 documents, 10,000 distinct names', function () {
   this.timeout(300_000);

@@ -5,13 +5,13 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { SERVER_NODE_ARGS } from '../../server/src/lsp/protocol';
+import { SERVER_NODE_ARGS, StatusNotification } from '../../shared/protocol';
 import {
   createMessageConnection,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
-} from 'vscode-jsonrpc/node';
+} from 'vscode-languageserver-protocol/node'; // (the jsonrpc the shared protocol's types come from)
 
 /** The server under test: the tsc build by default, or another build (the bundle) via GROUNDCHECK_SERVER. */
 export const SERVER_BIN = process.env.GROUNDCHECK_SERVER ?? path.resolve(__dirname, '..', '..', '..', 'bin', 'groundcheck-lsp.js');
@@ -100,7 +100,7 @@ export class LspClient {
       return null;
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
-    connection.onNotification('groundcheck/status', (p: unknown) => {
+    connection.onNotification(StatusNotification, (p: unknown) => {
       client.statuses.push(p);
       client.statusWaiters = client.statusWaiters.filter((w) => (w.test(p) ? (w.resolve(p), false) : true));
     });

@@ -9,7 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as jsonc from 'jsonc-parser';
 import type { FileSystem } from '../core/io';
 import type { ProjectConfig } from '../core/config/projectConfig';
-import { CLIENT_COMMANDS, type AllowPackageArgs, type DiagnosticData, type InstallTerminalArgs } from './protocol';
+import { CLIENT_COMMANDS, type AllowPackageArgs, type DiagnosticData, type InstallTerminalArgs } from '../../../shared/protocol';
 
 export interface CodeActionContext {
   document: TextDocument;

@@ -2,7 +2,7 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { Finding, Severity } from '../core/model';
 import { docsUrl } from '../core/findings/messages';
-import type { DiagnosticData } from './protocol';
+import type { DiagnosticData } from '../../../shared/protocol';
 
 const SEVERITY: Record<Exclude<Severity, 'off'>, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -29,15 +29,15 @@ import { toolVersion as version } from '../core/version';
 import { codeActionsFor } from './codeActions';
 import { toDiagnostic } from './diagnostics';
 import {
-  EXPORT_SUGGESTIONS_REQUEST,
+  ExportSuggestionsRequest,
   SERVER_COMMANDS,
-  STATS_REQUEST,
-  STATUS_NOTIFICATION,
+  StatsRequest,
+  StatusNotification,
   type ExportSuggestionsParams,
   type ExportSuggestionsResult,
   type StatsResult,
   type StatusParams,
-} from './protocol';
+} from '../../../shared/protocol';
 import { hoverFor, overlaps } from './hover';
 import { isBlockInsertion, ValidationScheduler, type Priority } from './scheduler';
 
@@ -114,7 +114,7 @@ export function startServer(connection: Connection): void {
     const key = JSON.stringify({ ...status, lastCheckMs: undefined });
     if (key === lastStatus && state === 'idle') return;
     lastStatus = key;
-    void connection.sendNotification(STATUS_NOTIFICATION, status);
+    void connection.sendNotification(StatusNotification, status);
   };
 
   const validate = async (uri: string, token: CancellationToken): Promise<void> => {
@@ -251,7 +251,7 @@ export function startServer(connection: Connection): void {
     return hoverFor(result.apis, params.position);
   });
 
-  connection.onRequest(EXPORT_SUGGESTIONS_REQUEST, (params: ExportSuggestionsParams): ExportSuggestionsResult | null => {
+  connection.onRequest(ExportSuggestionsRequest, (params: ExportSuggestionsParams): ExportSuggestionsResult | null => {
     const result = results.get(params.uri);
     if (!result || documents.get(params.uri)?.version !== result.version) return null;
     const finding = result.findings.find((f) => f.data.exportName && f.data.typescriptReports && overlaps(f.range, params.range));
@@ -270,7 +270,7 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  connection.onRequest(STATS_REQUEST, (): StatsResult => {
+  connection.onRequest(StatsRequest, (): StatsResult => {
     const mem = process.memoryUsage();
     return {
       openDocuments: documents.all().length,

@@ -1,4 +1,9 @@
-/** Names shared by the server and the client: custom notifications and command ids. */
+/**
+ * The protocol between Groundcheck's language server and its clients (the VS Code extension, the
+ * tests' client): typed request and notification types, command ids, and what diagnostics carry.
+ * Imported by client/, server/ and test/ alike; it imports nothing of theirs.
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /**
  * Node options for the server process. Parsing leaves short-lived garbage: a small young
@@ -6,8 +11,6 @@
  * at no measurable latency cost (see `npm run bench`). Keep bin/groundcheck-lsp.js in step.
  */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=2', '--optimize-for-size'];
-
-export const STATUS_NOTIFICATION = 'groundcheck/status';
 
 export interface StatusParams {
   state: 'checking' | 'idle';
@@ -23,8 +26,8 @@ export interface StatusParams {
   configErrors?: number;
 }
 
-/** Internal counters, for tests, the benchmark and bug reports. */
-export const STATS_REQUEST = 'groundcheck/stats';
+/** Server -> client: what the status bar shows. */
+export const StatusNotification = new NotificationType<StatusParams>('groundcheck/status');
 
 export interface StatsResult {
   openDocuments: number;
@@ -36,6 +39,9 @@ export interface StatsResult {
   rssMb: number;
   heapUsedMb: number;
 }
+
+/** Internal counters, for tests, the benchmark and bug reports. */
+export const StatsRequest = new RequestType0<StatsResult, void>('groundcheck/stats');
 
 /** Run by the server (the client forwards its commands to them). */
 export const SERVER_COMMANDS = {
@@ -81,8 +87,6 @@ export interface DiagnosticData {
  * diagnostics (TS2305, TS2339, TS2724): where TypeScript reports the error, Groundcheck publishes
  * none and offers its replacement on TypeScript's squiggle instead.
  */
-export const EXPORT_SUGGESTIONS_REQUEST = 'groundcheck/exportSuggestions';
-
 export interface ExportSuggestionsParams {
   uri: string;
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -96,6 +100,8 @@ export interface ExportSuggestionsResult {
   /** The finding's message, shown in the fix's title context. */
   message: string;
 }
+
+export const ExportSuggestionsRequest = new RequestType<ExportSuggestionsParams, ExportSuggestionsResult | null, void>('groundcheck/exportSuggestions');
 
 /** TypeScript diagnostics that say a module or object has no such export or member. */
 export const TYPESCRIPT_EXPORT_CODES = [2305, 2339, 2614, 2724];
