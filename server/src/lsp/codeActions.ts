@@ -73,7 +73,8 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
       install.diagnostics = [diagnostic];
       actions.push(install);
     }
-    actions.push(allowAction(ctx, diagnostic, data.packageName));
+    // (a finding about a whole file, such as manifest-unreadable, names no package to allow)
+    if (data.packageName) actions.push(allowAction(ctx, diagnostic, data.packageName));
   }
   return actions;
 }
