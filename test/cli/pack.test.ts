@@ -47,3 +47,18 @@ describe('the packed CLI (npm pack, npm install -g)', function () {
     assert.ok(json.summary!.unverified > 0, 'offline: made-up names are unverified, never missing');
   });
 });
+
+describe('the .vsix contents (vsce ls)', function () {
+  this.timeout(60_000);
+
+  it('holds the bundles, their data, the schema, the icon and the docs, and nothing else', () => {
+    const listed = execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    // (dist/types/node: Node's types, with the undici-types they reference)
+    const allowed = [/^package\.json$/, /^(README|CHANGELOG)\.md$/, /^LICENSE$/, /^schemas\/groundcheck\.schema\.json$/, /^docs\/icon\.png$/, /^dist\/(client|server)\.js$/, /^dist\/data\/[\w.-]+$/, /^dist\/types\/node\/([\w.-]+\/)*([\w.-]+\.d\.ts|package\.json|LICENSE|README\.md)$/];
+    assert.deepStrictEqual(listed.filter((f) => !allowed.some((re) => re.test(f))), [], 'unexpected files in the .vsix');
+    for (const needed of ['dist/client.js', 'dist/server.js', 'docs/icon.png', 'dist/data/tree-sitter-python.wasm', 'dist/data/python-import-names.json']) assert.ok(listed.includes(needed), needed);
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { icon: string; galleryBanner: unknown; categories: string[] };
+    assert.ok(fs.existsSync(path.join(ROOT, manifest.icon)) && manifest.galleryBanner);
+    assert.deepStrictEqual(manifest.categories, ['Linters', 'Programming Languages']);
+  });
+});

@@ -5,125 +5,71 @@
  * own UI: the squiggle, the hover, the Problems panel, and the quick fix that replaces the name.
  */
 import * as assert from 'assert';
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { freePort, Verdaccio } from '../support/verdaccio';
+import { Verdaccio } from '../support/verdaccio';
 import { copyFixture } from '../support/workspace';
+import { installCodeServer, launchEditor, ROOT, type Editor } from '../../scripts/support/editor';
+import { prepareTour } from '../../scripts/support/tour';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const VSIX = path.join(ROOT, 'groundcheck.vsix');
 // The tracked screenshot in docs/ is rewritten only when asked (GROUNDCHECK_UPDATE_SCREENSHOT=1);
 // otherwise it goes to a temp folder, and the path is printed.
-const SCREENSHOT = process.env.GROUNDCHECK_UPDATE_SCREENSHOT === '1'
-  ? path.join(ROOT, 'docs', 'groundcheck-in-vscode.png')
-  : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gc-e2e-shot-')), 'groundcheck-in-vscode.png');
+const SHOTS = process.env.GROUNDCHECK_UPDATE_SCREENSHOT === '1' ? path.join(ROOT, 'docs') : fs.mkdtempSync(path.join(os.tmpdir(), 'gc-e2e-shot-'));
+const SCREENSHOT = path.join(SHOTS, 'groundcheck-in-vscode.png');
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-function installCodeServer(): string {
-  return execFileSync('bash', [path.join(ROOT, 'test', 'e2e', 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+async function openBrowser(url: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'gc-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1400, height: 850 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  return { context, page };
 }
 
-async function waitForHealth(url: string, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get(url, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
-      req.on('error', () => resolve(false));
-      req.setTimeout(1000, () => req.destroy());
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250)); // polling start-up
-  }
-  throw new Error(`code-server did not become healthy at ${url}`);
+/** Opens a file through Quick Open, as a user would. */
+async function quickOpen(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(name);
+  // (wait for this search's result, not a row left from the last one)
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: path.basename(name) }).first().waitFor({ state: 'visible', timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active').filter({ hasText: path.basename(name) }).first().waitFor({ state: 'visible', timeout: 20_000 });
 }
 
 describe('Groundcheck in a real VS Code (code-server + Chromium)', function () {
   this.timeout(10 * 60_000);
   let registry: Verdaccio;
-  let server: ChildProcess | undefined;
+  let editor: Editor | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
   let workspace: string;
-  const serverLog: string[] = [];
 
   before(async () => {
-    assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: npm run package`);
-    const codeServer = installCodeServer();
+    const codeServer = installCodeServer({ allowApt: true });
     registry = await Verdaccio.start();
     await registry.publish('fast-json-parse', '1.0.3');
-
     workspace = copyFixture('e2e-app');
     fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${registry.url}\n`);
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-e2e-'));
-    const userData = path.join(scratch, 'user-data');
-    const extensions = path.join(scratch, 'extensions');
-    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    // Quiet, fast workbench: no type acquisition, git, telemetry or start-up editors.
-    fs.writeFileSync(
-      path.join(userData, 'User', 'settings.json'),
-      JSON.stringify({
-        'typescript.disableAutomaticTypeAcquisition': true,
-        'git.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'security.workspace.trust.enabled': false,
-        'extensions.autoUpdate': false,
-        'editor.hover.delay': 100,
-      }),
-    );
-    const env = { ...process.env, HOME: scratch, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_DATA_HOME: path.join(scratch, 'data'), XDG_CACHE_HOME: path.join(scratch, 'cache') };
-    const common = ['--user-data-dir', userData, '--extensions-dir', extensions, '--config', '/dev/null'];
-    execFileSync(codeServer, [...common, '--install-extension', VSIX], { env, stdio: 'pipe' });
-
-    const port = await freePort();
-    server = spawn(
-      codeServer,
-      [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened', workspace],
-      { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }, // its own process group, killed whole at the end
-    );
-    server.stdout!.on('data', (d: Buffer) => serverLog.push(d.toString()));
-    server.stderr!.on('data', (d: Buffer) => serverLog.push(d.toString()));
-    await waitForHealth(`http://127.0.0.1:${port}/healthz`, 60_000);
-
-    context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'gc-chromium-')), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1400, height: 850 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    editor = await launchEditor({ codeServer, folder: workspace });
+    ({ context, page } = await openBrowser(editor.url));
   });
 
   after(async () => {
     await context?.close();
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    await editor?.stop();
     await registry?.stop();
   });
 
   it('underlines a made-up import, explains it on hover and in Problems, and fixes it', async () => {
-    // Open src/app.js through Quick Open, as a user would.
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type('app.js');
-    await page.waitForSelector('.quick-input-list .monaco-list-row');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.monaco-editor .view-lines', { state: 'visible' });
+    await quickOpen(page, 'app.js');
     await page.locator('.monaco-editor .view-lines').first().waitFor();
 
     // An assistant inserts a whole block at the top in one edit.
@@ -170,5 +116,51 @@ describe('Groundcheck in a real VS Code (code-server + Chromium)', function () {
     // (a string: this runs in the page, which this file's TypeScript settings do not describe)
     await page.waitForFunction(`document.querySelector('.monaco-editor .view-lines')?.innerText.replace(/\\u00a0/g, ' ').includes("from 'fast-json-parse';")`, undefined, { timeout: 20_000 });
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+  });
+});
+
+describe('npm start: the tour in a real VS Code', function () {
+  this.timeout(10 * 60_000);
+
+  it('brings up the editor with the tour, and the Problems panel lists every kind of finding', async () => {
+    // What `npm start` does (scripts/start.ts), with the public registry and PyPI out of reach: the
+    // loopback ones stand in, as they do for a user who is offline.
+    const codeServer = installCodeServer({ allowApt: true });
+    const saved = { registry: process.env.npm_config_registry, index: process.env.PIP_INDEX_URL, pipConfig: process.env.PIP_CONFIG_FILE };
+    Object.assign(process.env, { npm_config_registry: 'http://127.0.0.1:9/', PIP_INDEX_URL: 'http://127.0.0.1:9/simple/', PIP_CONFIG_FILE: '/dev/null' });
+    const tour = await prepareTour();
+    const restore = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
+    restore('npm_config_registry', saved.registry);
+    restore('PIP_INDEX_URL', saved.index);
+    restore('PIP_CONFIG_FILE', saved.pipConfig);
+    const editor = await launchEditor({ codeServer, folder: tour.root, env: tour.env, groundcheck: tour.settings, tour: true });
+    const { context, page } = await openBrowser(editor.url);
+    try {
+      for (const file of ['server.ts', 'report.py', 'requirements.txt', 'explore.ipynb', 'broken/package.json', 'package.json']) await quickOpen(page, file);
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ state: 'visible', timeout: 20_000 });
+      // The list only renders the rows on screen: give the panel the whole window.
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type('View: Toggle Maximized Panel');
+      await page.waitForSelector('.quick-input-list .monaco-list-row');
+      await page.keyboard.press('Enter');
+      // Every finding kind the tour's open files hold, in the editor's own Problems panel.
+      const wanted = ['fast-json-parser-v2', 'superMerge', 'useActionState', 'expres', 'cors', 'fastapi_utils_v3', 'pandas_advanced_transform', 'matches ==0.999.0', 'left-pad', 'cannot be parsed'];
+      const shot = path.join(SHOTS, 'groundcheck-tour.png');
+      try {
+        for (const text of wanted) await panel.locator('.monaco-list-row').filter({ hasText: text }).first().waitFor({ state: 'attached', timeout: 60_000 });
+        // unverified-package is a hint (not a Problems row): the status bar says it
+        await page.locator('.statusbar-item').filter({ hasText: 'unverified' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      } finally {
+        await page.screenshot({ path: shot });
+        console.log(`screenshot: ${shot}`);
+      }
+    } finally {
+      await context.close();
+      await editor.stop();
+      await tour.stop();
+    }
   });
 });
