@@ -73,6 +73,8 @@ export interface EditorOptions {
    * every import would bury Groundcheck's findings, so its validation is off in this profile.
    */
   tour?: boolean;
+  /** Other .vsix files to install beside Groundcheck's (the e2e test's suite harness). */
+  extraExtensions?: string[];
 }
 
 export async function launchEditor(o: EditorOptions): Promise<Editor> {
@@ -102,7 +104,7 @@ export async function launchEditor(o: EditorOptions): Promise<Editor> {
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const env = { ...(o.env ?? process.env), HOME: scratch, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_DATA_HOME: path.join(scratch, 'data'), XDG_CACHE_HOME: o.env?.XDG_CACHE_HOME ?? path.join(scratch, 'cache') };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions, '--config', '/dev/null'];
-  execFileSync(o.codeServer, [...common, '--install-extension', VSIX], { env, stdio: 'pipe' });
+  for (const vsix of [VSIX, ...(o.extraExtensions ?? [])]) execFileSync(o.codeServer, [...common, '--install-extension', vsix], { env, stdio: 'pipe' });
 
   const port = o.port || (await freePort());
   const log: string[] = [];

@@ -71,7 +71,10 @@ async function seedVerdaccio(): Promise<Verdaccio> {
   return v;
 }
 
-export async function prepareTour(options: { log?: (line: string) => void } = {}): Promise<Tour> {
+/**
+ * `offline`: do not try your registries (tests: the public registry and PyPI are never asked).
+ */
+export async function prepareTour(options: { log?: (line: string) => void; offline?: boolean } = {}): Promise<Tour> {
   const log = options.log ?? (() => undefined);
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'groundcheck-tour-')));
   fs.cpSync(TOUR_FIXTURE, root, { recursive: true });
@@ -82,7 +85,7 @@ export async function prepareTour(options: { log?: (line: string) => void } = {}
   let npmSource: string;
   const env: NodeJS.ProcessEnv = { ...process.env };
   log(`checking that ${registry} answers ...`);
-  if (await answers(new URL('express', registry).toString())) {
+  if (!options.offline && (await answers(new URL('express', registry).toString()))) {
     npmSource = `${registry} (your npm configuration)`;
   } else {
     log('it does not: starting a loopback registry with the tour\'s packages ...');
@@ -98,12 +101,15 @@ export async function prepareTour(options: { log?: (line: string) => void } = {}
   const index = pip.indexUrl.endsWith('/') ? pip.indexUrl : `${pip.indexUrl}/`;
   let pythonSource: string;
   log(`checking that ${index} answers ...`);
-  if (index.startsWith('file:') ? fs.existsSync(fileURLToPath(new URL('requests/', index))) : await answers(new URL('requests/', index).toString())) {
+  if (!options.offline && (index.startsWith('file:') ? fs.existsSync(fileURLToPath(new URL('requests/', index))) : await answers(new URL('requests/', index).toString()))) {
     pythonSource = `${index} (your pip configuration)`;
   } else {
     const simple = await SimpleIndex.start();
     stops.push(() => simple.stop());
     settings.python = { indexUrl: simple.url };
+    // (also as workspace settings: any editor opened on the folder, however launched, uses it)
+    fs.mkdirSync(path.join(root, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.vscode', 'settings.json'), JSON.stringify({ 'groundcheck.python.indexUrl': simple.url }, null, 2));
     pythonSource = `${simple.url} (the bundled sample index on loopback: ${index} did not answer)`;
   }
   return { root, npmSource, pythonSource, settings, env, stop: async () => void (await Promise.all(stops.map((s) => s()))) };

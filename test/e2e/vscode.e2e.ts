@@ -5,6 +5,7 @@
  * own UI: the squiggle, the hover, the Problems panel, and the quick fix that replaces the name.
  */
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -126,13 +127,7 @@ describe('npm start: the tour in a real VS Code', function () {
     // What `npm start` does (scripts/start.ts), with the public registry and PyPI out of reach: the
     // loopback ones stand in, as they do for a user who is offline.
     const codeServer = installCodeServer({ allowApt: true });
-    const saved = { registry: process.env.npm_config_registry, index: process.env.PIP_INDEX_URL, pipConfig: process.env.PIP_CONFIG_FILE };
-    Object.assign(process.env, { npm_config_registry: 'http://127.0.0.1:9/', PIP_INDEX_URL: 'http://127.0.0.1:9/simple/', PIP_CONFIG_FILE: '/dev/null' });
-    const tour = await prepareTour();
-    const restore = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
-    restore('npm_config_registry', saved.registry);
-    restore('PIP_INDEX_URL', saved.index);
-    restore('PIP_CONFIG_FILE', saved.pipConfig);
+    const tour = await prepareTour({ offline: true });
     const editor = await launchEditor({ codeServer, folder: tour.root, env: tour.env, groundcheck: tour.settings, tour: true });
     const { context, page } = await openBrowser(editor.url);
     try {
@@ -164,3 +159,65 @@ describe('npm start: the tour in a real VS Code', function () {
     }
   });
 });
+
+describe('the extension-host suite in code-server (the same suite npm run test:vscode runs)', function () {
+  this.timeout(10 * 60_000);
+
+  it('passes', async () => {
+    const codeServer = installCodeServer({ allowApt: true });
+    const tour = await prepareTour({ offline: true });
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-harness-'));
+    const report = path.join(scratch, 'report.json');
+    const result = path.join(scratch, 'result.txt');
+    const editor = await launchEditor({
+      codeServer, folder: tour.root, groundcheck: tour.settings, tour: true,
+      env: { ...tour.env, GROUNDCHECK_SUITE_REPORT: report, GROUNDCHECK_SUITE_RESULT: result },
+      extraExtensions: [harnessVsix(scratch)],
+    });
+    // The extension host starts when a workbench connects.
+    const { context } = await openBrowser(editor.url);
+    try {
+      const deadline = Date.now() + 5 * 60_000;
+      while (!fs.existsSync(result) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500)); // the suite writes it when done
+      assert.ok(fs.existsSync(result), `the suite did not finish:\n${editor.log.join('')}`);
+      const outcome = fs.readFileSync(result, 'utf8');
+      const json = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as { stats: { passes: number; failures: number }; failures: { fullTitle: string; err: { message: string } }[] }) : undefined;
+      assert.strictEqual(outcome, 'passed', `${outcome}\n${(json?.failures ?? []).map((f) => `${f.fullTitle}: ${f.err.message}`).join('\n')}`);
+      assert.ok(json && json.stats.passes >= 4 && json.stats.failures === 0, JSON.stringify(json?.stats));
+    } finally {
+      await context.close();
+      await editor.stop();
+      await tour.stop();
+    }
+  });
+});
+
+/**
+ * A tiny extension that runs test/vscode's suite when the workbench starts and writes the outcome to
+ * GROUNDCHECK_SUITE_RESULT: code-server's way to run what @vscode/test-electron runs on the desktop.
+ */
+function harnessVsix(dir: string): string {
+  const ext = path.join(dir, 'harness');
+  fs.mkdirSync(ext);
+  const suite = path.join(ROOT, 'out', 'test', 'vscode', 'index.js');
+  fs.writeFileSync(path.join(ext, 'package.json'), JSON.stringify({
+    name: 'groundcheck-suite-harness', publisher: 'groundcheck', version: '0.0.1', license: 'MIT', engines: { vscode: '^1.85.0' },
+    main: './extension.js', activationEvents: ['onStartupFinished'], repository: { type: 'git', url: 'https://example.invalid/harness.git' },
+  }));
+  fs.writeFileSync(path.join(ext, 'extension.js'), `const fs = require('fs');
+exports.activate = async () => {
+  const out = process.env.GROUNDCHECK_SUITE_RESULT;
+  try {
+    await require(${JSON.stringify(suite)}).run();
+    fs.writeFileSync(out, 'passed');
+  } catch (e) {
+    fs.writeFileSync(out, 'failed: ' + ((e && e.stack) || e));
+  }
+};
+`);
+  fs.writeFileSync(path.join(ext, 'LICENSE'), 'MIT\n');
+  fs.writeFileSync(path.join(ext, 'README.md'), 'Runs test/vscode in code-server.\n');
+  const vsix = path.join(dir, 'harness.vsix');
+  execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: ext, stdio: 'pipe' });
+  return vsix;
+}
