@@ -190,7 +190,9 @@ describe('API checks on installed packages (fixture node_modules)', function () 
       'missing-export alphaBeta [alpha,beta]',
       'missing-export deepEqual [deep]',
       'missing-export default []',
+      'missing-export emailAddress [email]',
       'missing-export epsilon []',
+      'missing-export fetchJson []',
       'missing-export formatTime [formatDate]',
       'missing-export greetAll [greet]',
       'missing-export parseAsync [parse]',
@@ -202,6 +204,10 @@ describe('API checks on installed packages (fixture node_modules)', function () 
     assert.strictEqual(parseAsync.message, "'parseAsync' is not exported by typed-lib 2.1.0 (its bundled types). Did you mean 'parse'?");
     assert.deepStrictEqual(parseAsync.range, { start: { line: 1, character: 9 }, end: { line: 1, character: 19 } });
     assert.match(result.findings.find((f) => f.data.exportName === 'default')!.message, /esm-only 1\.0\.0 .* has no default export/);
+    // members of a named import (a namespace, as zod's `z`) and of an ESM default import that is a
+    // function with methods (as axios): checked one level deep against what their types list
+    assert.strictEqual(result.findings.find((f) => f.data.exportName === 'emailAddress')!.message, "'emailAddress' is not a member of 'schema' from typed-lib 2.1.0 (its bundled types). Did you mean 'email'?");
+    assert.strictEqual(result.findings.find((f) => f.data.exportName === 'fetchJson')!.message, "'fetchJson' is not a member of the default export of callable-lib 1.7.9 (its bundled types).");
   });
 
   it('in TypeScript, marks what TypeScript itself reports (installed types), and not require() it does not type', async () => {

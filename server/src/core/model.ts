@@ -42,6 +42,7 @@ export type ApiUse =
   | 'default' // import d from 'm'
   | 'namespace-member' // import * as ns from 'm'; ns.a  (also import ns = require('m'))
   | 'default-member' // import d from 'm'; d.a
+  | 'named-member' // import { z } from 'm'; z.a  (`of` names the export)
   | 'require-member' // require('m').a, or const m = require('m'); m.a
   | 'require-destructure'; // const { a } = require('m')
 
@@ -51,6 +52,8 @@ export interface ApiReference {
   /** The exported name asked for ('default' for a default import). */
   name: string;
   use: ApiUse;
+  /** For a member of a named import: the exported name it is a member of (`z` in `z.email`). */
+  of?: string;
   /** Range of the name as written (the import specifier, the member after the dot). */
   range: Range;
   typeOnly: boolean;
@@ -130,8 +133,13 @@ export interface ExportTable {
   typeOnlyNames?: string[];
   exportEquals: boolean;
   hasDefault: boolean;
-  /** Members of the default export, when it is a plain object whose members are all known. */
+  /** Members of the default export, when its type lists them all (an object, a function or class with properties). */
   defaultMembers?: string[];
+  /**
+   * Members of named exports whose type lists them all: a namespace (`export * as z`), an object, a
+   * function or class with properties. Only these are checked one level deep (`z.email`).
+   */
+  namedMembers?: Record<string, string[]>;
   /** Short signatures of value exports, for hover. */
   signatures?: Record<string, string>;
   /** False when some names could not be read (an unresolved `export *`, dynamic CommonJS exports). */

@@ -123,7 +123,8 @@ function tableOf(program: ts.Program, checker: ts.TypeChecker, moduleSymbol: ts.
     typeOnlyNames,
     exportEquals,
     hasDefault,
-    defaultMembers: hasDefault ? defaultMembers(checker, symbols.find((s) => s.name === 'default')!) : undefined,
+    defaultMembers: hasDefault ? membersOf(checker, symbols.find((s) => s.name === 'default')!) : undefined,
+    namedMembers: namedMembers(checker, symbols),
     signatures,
     complete,
   };
@@ -142,16 +143,43 @@ function hasUnresolvedStarExports(program: ts.Program, checker: ts.TypeChecker):
   return false;
 }
 
-/** Members of a default export that is a plain object (not a function or class, whose members are open-ended). */
-function defaultMembers(checker: ts.TypeChecker, symbol: ts.Symbol): string[] | undefined {
+/**
+ * The members an export's type lists in full, or undefined when they are open-ended or unknown:
+ * a namespace (`export * as z`) gives its exports; a variable, function or class gives the
+ * properties of its type (axios's `AxiosStatic`, a class's statics; what every function has is
+ * allowed by the checker anyway). `any`, index signatures and primitives give undefined.
+ */
+function membersOf(checker: ts.TypeChecker, symbol: ts.Symbol): string[] | undefined {
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   const declaration = target.valueDeclaration;
-  if (!declaration || !(target.flags & ts.SymbolFlags.Variable)) return undefined;
+  if (!declaration) {
+    // a pure namespace: `export * as z from './external'`, `export namespace X {}` without a value
+    return target.flags & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule) ? checker.getExportsOfModule(target).map((s) => s.name) : undefined;
+  }
+  if (ts.isSourceFile(declaration)) return checker.getExportsOfModule(target).map((s) => s.name);
+  if (!(target.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Function | ts.SymbolFlags.Class | ts.SymbolFlags.ValueModule))) return undefined;
   const type = checker.getTypeOfSymbolAtLocation(target, declaration);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || !(type.flags & ts.TypeFlags.Object)) return undefined;
-  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return undefined;
   if (checker.getIndexInfosOfType(type).length > 0) return undefined;
   return checker.getPropertiesOfType(type).map((p) => p.name);
+}
+
+/** A table keeps members for at most this many exports, and this many members each (size of the cache). */
+const MAX_MEMBER_TABLES = 400;
+const MAX_MEMBERS = 2000;
+
+/** Members of the named value exports whose types list them (see membersOf); functions with no properties are left out. */
+function namedMembers(checker: ts.TypeChecker, symbols: ts.Symbol[]): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  let count = 0;
+  for (const symbol of symbols) {
+    if (symbol.name === 'default' || symbol.name === ts.InternalSymbolName.ExportEquals || count >= MAX_MEMBER_TABLES) continue;
+    const members = membersOf(checker, symbol);
+    if (!members || members.length === 0 || members.length > MAX_MEMBERS) continue;
+    out[symbol.name] = members;
+    count++;
+  }
+  return count > 0 ? out : undefined;
 }
 
 function signatureOf(checker: ts.TypeChecker, symbol: ts.Symbol): string | undefined {

@@ -12,8 +12,10 @@ import type { ApiReference, ApiUse, Range } from '../model';
 
 interface Binding {
   specifier: string;
-  use: Extract<ApiUse, 'namespace-member' | 'default-member' | 'require-member'>;
+  use: Extract<ApiUse, 'namespace-member' | 'default-member' | 'require-member' | 'named-member'>;
   typeOnly: boolean;
+  /** For a named import: the export it names (`z` of `import { z as zod }`). */
+  of?: string;
 }
 
 /** `require('m')`, or undefined. */
@@ -77,8 +79,8 @@ export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
     start: sf.getLineAndCharacterOfPosition(node.getStart(sf)),
     end: sf.getLineAndCharacterOfPosition(node.end),
   });
-  const add = (specifier: string, name: string, use: ApiUse, node: ts.Node, typeOnly: boolean) => {
-    refs.push({ specifier, name, use, range: rangeOf(node), typeOnly });
+  const add = (specifier: string, name: string, use: ApiUse, node: ts.Node, typeOnly: boolean, of?: string) => {
+    refs.push({ specifier, name, use, range: rangeOf(node), typeOnly, ...(of !== undefined ? { of } : {}) });
   };
   const declare = (name: ts.BindingName | ts.Identifier | undefined) => {
     if (!name) return;
@@ -109,6 +111,8 @@ export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
           const imported = element.propertyName ?? element.name;
           const name = nameText(imported);
           if (name !== undefined) add(specifier, name, 'named', imported, clauseTypeOnly || element.isTypeOnly);
+          // its members are checked one level deep too (`import { z } from 'zod'; z.email()`)
+          if (name !== undefined && name !== 'default') bindings.set(element.name.text, { specifier, use: 'named-member', typeOnly: clauseTypeOnly || element.isTypeOnly, of: name });
         }
       }
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -172,7 +176,7 @@ export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
   const members = (node: ts.Node): void => {
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name) && !written.has(node)) {
       const binding = bindings.get(node.expression.text);
-      if (binding && usable(node.expression.text) && !isGuarded(node, parents)) add(binding.specifier, node.name.text, binding.use, node.name, binding.typeOnly);
+      if (binding && usable(node.expression.text) && !isGuarded(node, parents)) add(binding.specifier, node.name.text, binding.use, node.name, binding.typeOnly, binding.of);
     } else if (ts.isQualifiedName(node) && ts.isIdentifier(node.left)) {
       // ns.SomeType in a type position
       const binding = bindings.get(node.left.text);

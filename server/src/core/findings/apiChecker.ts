@@ -36,6 +36,11 @@ export function evaluate(ref: ApiReference, table: ExportTable): Verdict {
       if (table.exportEquals || (table.format === 'cjs' && !table.hasDefault)) return memberOf(names, table.complete);
       if (table.hasDefault) return memberOf(table.defaultMembers, table.complete);
       return 'unknown';
+    case 'named-member':
+      // Only members the types list in full (a namespace, an object, a function's properties);
+      // an export whose members are unknown, or that is not exported at all, is no verdict here.
+      if (!ref.of || !names.has(ref.of)) return 'unknown';
+      return memberOf(table.namedMembers?.[ref.of], table.complete);
     case 'named':
     case 'reexport':
       if (ref.name === 'default') return evaluate({ ...ref, use: 'default' }, table);
@@ -149,7 +154,7 @@ export class ApiChecker {
     const typescriptReports = input.typeChecked && answer.fromWorkspace && table.kind === 'types' && (input.javascript || !ref.use.startsWith('require'));
     const data = { packageName: ref.specifier, subpath: '', suggestions: [] as string[], exportName: ref.name, typescriptReports: typescriptReports || undefined, latest: undefined };
     // Other versions are on the registry: never asked offline, or about a private scope's name.
-    if (query.kind === 'package' && query.registryAllowed && table.version && ref.use !== 'default-member') {
+    if (query.kind === 'package' && query.registryAllowed && table.version && ref.use !== 'default-member' && ref.use !== 'named-member') {
       const key = ref.name;
       let pending = memo.get(key);
       if (!pending) {
@@ -169,7 +174,9 @@ export class ApiChecker {
       const other = await pending;
       if (other) return { ...other, range: ref.range };
     }
-    const pool = ref.use === 'default-member' && table.defaultMembers && !table.exportEquals && table.format !== 'cjs' ? table.defaultMembers : table.names;
+    const pool = ref.use === 'named-member'
+      ? (table.namedMembers?.[ref.of ?? ''] ?? [])
+      : ref.use === 'default-member' && table.defaultMembers && !table.exportEquals && table.format !== 'cjs' ? table.defaultMembers : table.names;
     // A value is never replaced by a type: `parseAsync()` -> `parse`, not `ParseOptions`.
     const types = new Set(ref.typeOnly ? [] : (table.typeOnlyNames ?? []));
     const suggestions = ref.use === 'default' ? [] : closestExports(ref.name, pool.filter((n) => !types.has(n)));

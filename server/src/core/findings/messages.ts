@@ -62,7 +62,9 @@ export function missingExportMessage(ref: ApiReference, table: ExportTable, sugg
       ? `${where} has no default export.`
       : ref.use === 'default-member' && !table.exportEquals && table.hasDefault
         ? `'${ref.name}' is not a member of the default export of ${where}.`
-        : `'${ref.name}' is not exported by ${where}.`;
+        : ref.use === 'named-member'
+          ? `'${ref.name}' is not a member of '${ref.of}' from ${where}.`
+          : `'${ref.name}' is not exported by ${where}.`;
   return suggestions.length > 0 ? `${head} Did you mean ${quoteList(suggestions)}?` : head;
 }
 

@@ -69,12 +69,15 @@ function isDevFile(file: string): boolean {
   );
 }
 
-/** Packages with a side-effect import of one of their own subpaths in the document (plugins that augment them). */
-function augmentedPackages(references: Reference[], apis: ApiReference[]): Set<string> {
-  const used = new Set(apis.map((a) => a.specifier));
+/**
+ * Packages with an import of one of their own subpaths in the document: plugins that augment them
+ * (`import 'mousetrap/plugins/global-bind'`, `import utc from 'dayjs/plugin/utc'; dayjs.extend(utc)`),
+ * whose added members the package's own table cannot know of.
+ */
+function augmentedPackages(references: Reference[]): Set<string> {
   const out = new Set<string>();
   for (const ref of references) {
-    const pkg = ref.kind === 'import' && !used.has(ref.specifier) ? parsePackageSpecifier(ref.specifier) : undefined;
+    const pkg = ref.kind === 'import' ? parsePackageSpecifier(ref.specifier) : undefined;
     if (pkg?.subpath) out.add(pkg.name);
   }
   return out;
@@ -113,8 +116,9 @@ export class JavaScriptPipeline implements LanguagePipeline {
     const queries = new Map<string, ModuleQuery>();
     // `import 'mousetrap/plugins/global-bind'`: a side-effect import of a package's own plugin adds
     // members at run time (Mousetrap.bindGlobal) that its export table cannot know of.
-    const augmented = augmentedPackages(extracted.references, extracted.apis);
-    if (augmented.size > 0) extracted.apis = extracted.apis.filter((a) => !(a.use.endsWith('-member') && augmented.has(parsePackageSpecifier(a.specifier)?.name ?? '')));
+    const augmented = augmentedPackages(extracted.references);
+    // (members of the package's main module only: its subpaths' own names are still checked)
+    if (augmented.size > 0) extracted.apis = extracted.apis.filter((a) => !(a.use.endsWith('-member') && !parsePackageSpecifier(a.specifier)?.subpath && augmented.has(parsePackageSpecifier(a.specifier)?.name ?? '')));
     const apiSpecifiers = new Set(this.apis ? extracted.apis.map((a) => a.specifier) : []);
     // A package that is not installed costs a tarball: not worth it for a bare default import, which
     // every CommonJS package satisfies (only an ES module without a default export would fail).
