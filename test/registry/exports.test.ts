@@ -24,6 +24,10 @@ async function publishAll(registry: Verdaccio): Promise<void> {
   await registry.publish('gc-untyped', '1.2.0', {}, { 'index.js': 'exports.fromJs = 1;\n' });
   await registry.publish('@types/gc-untyped', '1.2.5', { types: 'index.d.ts' }, { 'index.d.ts': 'export declare function typedName(): string;\n' });
   await registry.publish('gc-plain', '1.0.0', {}, { 'index.js': 'module.exports = { alpha: 1, beta() {} };\n' });
+  // A package whose types re-export another package's (`export * from`), as @tanstack/react-query does.
+  await registry.publish('gc-query-core', '5.2.0', typed, { 'index.d.ts': 'export declare class QueryClient {}\nexport declare function hashKey(): string;\n', 'index.js': '' });
+  await registry.publish('gc-query-core', '4.9.0', typed, { 'index.d.ts': 'export declare class QueryClient {}\n', 'index.js': '' });
+  await registry.publish('gc-react-query', '5.2.0', { ...typed, dependencies: { 'gc-query-core': '^5.2.0' } }, { 'index.d.ts': "export * from 'gc-query-core';\nexport declare function useQuery(): unknown;\n", 'index.js': '' });
   await registry.publish('gc-esm', '1.0.0', { type: 'module', exports: './main.js' }, { 'main.js': "export const one = 1;\nexport * from './more.js';\n", 'more.js': 'export function two() {}\n' });
 }
 
@@ -78,6 +82,14 @@ describe('API checks on packages that are not installed (tarballs from Verdaccio
       const typed = result.findings.find((f) => f.data.exportName === 'typedNameX')!;
       assert.match(typed.message, /types from @types\/gc-untyped 1\.2\.5\)\. Did you mean 'typedName'\?/);
     }
+  });
+
+  it('follows `export * from` into another package, at the version its range selects', async () => {
+    const { dir, env } = project(registry, 'api-registry/v1');
+    const result = await check(newCore(env), path.join(dir, 'src', 'reexports.ts'));
+    // hashKey exists only in gc-query-core 5 (the range ^5.2.0 picks it, not 4.9.0); useSuperQuery nowhere
+    assert.deepStrictEqual(summary(result.findings), ['missing-export useSuperQuery']);
+    assert.match(result.findings[0].message, /not exported by gc-react-query 5\.2\.0 \(its bundled types\)\. Did you mean 'useQuery'\?/);
   });
 
   it('says which version last exported a name the declared major removed', async () => {

@@ -63,8 +63,11 @@ function createProgram(rootFiles: string[], extra: ts.CompilerOptions = {}): ts.
   return ts.createProgram({ rootNames: rootFiles, options: { ...OPTIONS, ...extra } });
 }
 
-/** The export table of the module a declaration file defines. */
-export function readDeclarationTable(entry: string, meta: TableMeta): ExportTable | undefined {
+/**
+ * The export table of the module a declaration file defines. `found.unresolved` receives the
+ * modules re-exported with `export *` that resolve nowhere (another package not beside it).
+ */
+export function readDeclarationTable(entry: string, meta: TableMeta, found?: { unresolved: string[] }): ExportTable | undefined {
   const program = createProgram([entry]);
   const sf = program.getSourceFile(entry);
   if (!sf) return undefined;
@@ -72,7 +75,7 @@ export function readDeclarationTable(entry: string, meta: TableMeta): ExportTabl
   const moduleSymbol = checker.getSymbolAtLocation(sf);
   // A declaration file with no imports or exports is a script (global declarations): not a module table.
   if (!moduleSymbol) return undefined;
-  return tableOf(program, checker, moduleSymbol, meta);
+  return tableOf(program, checker, moduleSymbol, meta, found);
 }
 
 /**
@@ -92,8 +95,10 @@ export function readAmbientTables(rootFiles: string[], modules: string[], meta: 
   return tables;
 }
 
-function tableOf(program: ts.Program, checker: ts.TypeChecker, moduleSymbol: ts.Symbol, meta: TableMeta): ExportTable {
-  let complete = !hasUnresolvedStarExports(program, checker);
+function tableOf(program: ts.Program, checker: ts.TypeChecker, moduleSymbol: ts.Symbol, meta: TableMeta, found?: { unresolved: string[] }): ExportTable {
+  const unresolved = unresolvedStarExports(program, checker);
+  found?.unresolved.push(...unresolved);
+  let complete = unresolved.length === 0;
   const symbols = checker.getExportsOfModule(moduleSymbol);
   const exportEqualsSymbol = moduleSymbol.exports?.get(ts.InternalSymbolName.ExportEquals);
   const exportEquals = !!exportEqualsSymbol;
@@ -131,16 +136,17 @@ function tableOf(program: ts.Program, checker: ts.TypeChecker, moduleSymbol: ts.
 }
 
 /** `export * from 'x'` where 'x' resolves nowhere: its names are unknown, so the table is incomplete. */
-function hasUnresolvedStarExports(program: ts.Program, checker: ts.TypeChecker): boolean {
+function unresolvedStarExports(program: ts.Program, checker: ts.TypeChecker): string[] {
+  const out: string[] = [];
   for (const sf of program.getSourceFiles()) {
     for (const statement of sf.statements) {
       const inner = ts.isModuleDeclaration(statement) && statement.body && ts.isModuleBlock(statement.body) ? statement.body.statements : [statement];
       for (const s of inner) {
-        if (ts.isExportDeclaration(s) && !s.exportClause && s.moduleSpecifier && !checker.getSymbolAtLocation(s.moduleSpecifier)) return true;
+        if (ts.isExportDeclaration(s) && !s.exportClause && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) && !checker.getSymbolAtLocation(s.moduleSpecifier)) out.push(s.moduleSpecifier.text);
       }
     }
   }
-  return false;
+  return [...new Set(out)];
 }
 
 /**
@@ -161,6 +167,10 @@ function membersOf(checker: ts.TypeChecker, symbol: ts.Symbol): string[] | undef
   const type = checker.getTypeOfSymbolAtLocation(target, declaration);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || !(type.flags & ts.TypeFlags.Object)) return undefined;
   if (checker.getIndexInfosOfType(type).length > 0) return undefined;
+  // Only a shape the package itself declares: an array, a Map, a Promise (global types, not read
+  // here: no lib) has members no table of ours lists (`htmlTags.map`, `suites.filter`).
+  const shape = type.getSymbol();
+  if (!shape?.declarations?.length || shape.declarations.some((d) => d.getSourceFile().hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]/.test(d.getSourceFile().fileName))) return undefined;
   return checker.getPropertiesOfType(type).map((p) => p.name);
 }
 

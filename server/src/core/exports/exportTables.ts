@@ -14,7 +14,7 @@ import type { FileSystem, Logger, StorageFileSystem } from '../io';
 import type { ExportTable } from '../model';
 import { DiskCache } from '../registry/diskCache';
 import { registryFor, type NpmConfig } from '../registry/npmrc';
-import { typesPackageName } from '../resolve/specifier';
+import { parsePackageSpecifier, typesPackageName } from '../resolve/specifier';
 import { installedDir } from '../resolve/resolvers';
 import { nodeBuiltinNames } from '../resolve/builtins';
 import { formatOf, owningPackage, readAmbientTables, readDeclarationTable, resolveDeclarations } from './declarations';
@@ -92,6 +92,8 @@ export interface ExportTablesOptions {
 }
 
 const FAILURE_TTL_MS = 10 * 60 * 1000;
+/** Dependencies fetched for one package's `export * from` another package. */
+const MAX_REEXPORTED_DEPENDENCIES = 4;
 /** How many other majors are probed for export-in-other-version (each is one tarball). */
 const MAJORS_ABOVE = 3;
 const MAJORS_BELOW = 2;
@@ -376,7 +378,15 @@ export class ExportTables {
         const entry = resolveDeclarations(`${registryName}${subpath}`, path.join(pkg.root, 'index.ts'), resolutionHost(this.options.fs));
         if (entry) {
           await yieldToEventLoop();
-          const table = readDeclarationTable(entry, { module, version, source: 'its bundled types', format: formatOf(entry, packageType) });
+          const meta = { module, version, source: 'its bundled types', format: formatOf(entry, packageType) };
+          const found = { unresolved: [] as string[] };
+          let table = readDeclarationTable(entry, meta, found);
+          // `export * from '@tanstack/query-core'`: the names live in a dependency. Fetch it at the
+          // version the package's own range selects, beside it, and read the table again.
+          if (table && !table.complete && (await this.fetchReexportedDependencies(pkg, found.unresolved, config))) {
+            await yieldToEventLoop();
+            table = readDeclarationTable(entry, meta);
+          }
           return withRuntimeNames(table, { module, version, subpath, files: pkg.files });
         }
       }
@@ -391,6 +401,36 @@ export class ExportTables {
       }
       return readEntryTable({ module, version, subpath, files: pkg.files });
     });
+  }
+
+  /**
+   * Puts the dependencies a package re-exports from (`export * from 'dep'`) into its folder's
+   * node_modules, at the version its dependency range selects. At most a few, registry ones only
+   * (the tarball store applies the private-scope policy). True when any was added.
+   */
+  private async fetchReexportedDependencies(pkg: { root: string; dir: string }, specifiers: string[], config: NpmConfig): Promise<boolean> {
+    const manifest = JSON.parse(this.options.fs.readFile(path.join(pkg.dir, 'package.json')) ?? '{}') as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+    const ranges = { ...manifest.peerDependencies, ...manifest.dependencies };
+    const names = [...new Set(specifiers.map((s) => parsePackageSpecifier(s)?.name).filter((n): n is string => !!n && typeof ranges[n] === 'string'))].slice(0, MAX_REEXPORTED_DEPENDENCIES);
+    let added = false;
+    for (const name of names) {
+      const range = ranges[name];
+      if (!semver.validRange(range)) continue; // workspace:, file:, git: not from the registry
+      try {
+        const depVersion = await this.resolveVersion(name, range, config);
+        if (!depVersion) continue;
+        const dep = await this.options.tarballs.fetch(name, depVersion, config);
+        const target = path.join(pkg.root, 'node_modules', name);
+        if (!this.options.fs.exists(target)) {
+          this.options.fs.mkdir(path.dirname(target));
+          this.options.fs.copyDir(dep.dir, target);
+        }
+        added = true;
+      } catch (e) {
+        this.options.logger.debug(`re-exported dependency ${name}@${range}: ${(e as Error).message}`);
+      }
+    }
+    return added;
   }
 
   /** @types/<name> for the same major (its version tracks the library's major.minor). */

@@ -23,6 +23,8 @@ export function evaluate(ref: ApiReference, table: ExportTable): Verdict {
   const names = new Set(table.names);
   const memberOf = (members: Iterable<string> | undefined, complete: boolean): Verdict => {
     if (UNIVERSAL_MEMBERS.has(ref.name)) return 'ok';
+    // `imported.default`: the CommonJS interop idiom (`mod.default ?? mod`), not an API name
+    if (ref.name === 'default' && ref.use !== 'namespace-member') return 'ok';
     if (!members) return 'unknown';
     if (new Set(members).has(ref.name)) return 'ok';
     return complete ? 'missing' : 'unknown';
