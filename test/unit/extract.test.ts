@@ -68,3 +68,23 @@ describe('incremental parsing', () => {
     }
   });
 });
+
+describe('type references outside import statements', () => {
+  it('finds import() types in JSDoc and /// <reference types>, type-only, leaving Node\'s own types alone', () => {
+    const text = [
+      '/// <reference types="vite/client" />',
+      '/// <reference types="node" />',
+      "/** @type {import('made-up-jsdoc-types-zz').Config} */",
+      'const config = {};',
+      '/** @param {import("express").Request} req */',
+      'function handler(req) { return req; }',
+      'export { config, handler };',
+    ].join('\n');
+    const refs = extractJavaScript(text, '/p/src/config.js').references.map((r) => [r.kind, r.specifier, r.range.start.line, r.range.start.character, r.typeOnly]);
+    assert.deepStrictEqual(refs, [
+      ['import-type', 'made-up-jsdoc-types-zz', 2, 19, true],
+      ['import-type', 'express', 4, 20, true],
+      ['reference-types', 'vite/client', 0, 22, true],
+    ]);
+  });
+});

@@ -36,6 +36,23 @@ describe('core over an in-memory file system', () => {
     assert.strictEqual(kind('made-up-zz'), 'package:made-up-zz');
   });
 
+  it('Deno: import maps decide (npm: targets are looked up under their npm name), npm:/jsr:/bun: specifiers', () => {
+    const fs = memoryFileSystem({
+      '/d/deno.json': JSON.stringify({ imports: { lodash: 'npm:lodash@^4.17.21', '@std/': 'jsr:@std/', '~/': './src/', made: 'npm:fast-json-parser-v2@1', cdn: 'https://esm.sh/preact' } }),
+      '/d/src/main.ts': '',
+    });
+    const file = '/d/src/main.ts';
+    const project = new ProjectModel(fs).forFile(file);
+    const kind = (s: string) => {
+      const r = resolveLocally(s, { file, fs, project, declaredModules: [], typeOnly: false });
+      return r.kind === 'package' ? `package:${r.registryName}${r.pkg.subpath}` : r.kind;
+    };
+    assert.deepStrictEqual(
+      ['lodash', 'made', '@std/path', '~/util.ts', 'cdn', 'npm:zod@3/v4', 'jsr:@std/fs', 'bun:sqlite', 'unmapped-zz'].map(kind),
+      ['package:lodash', 'package:fast-json-parser-v2', 'not-a-package', 'local', 'not-a-package', 'package:zod/v4', 'not-a-package', 'not-a-package', 'package:unmapped-zz'],
+    );
+  });
+
   it('Python: the environment two folders up, the project name and a declared provider settle imports; a made-up one goes to the index', () => {
     const fs = memoryFileSystem({
       '/r/.git/HEAD': 'ref: refs/heads/main\n',

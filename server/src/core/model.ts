@@ -22,7 +22,8 @@ export type ReferenceKind =
   | 'require'
   | 'require-resolve'
   | 'dynamic-import'
-  | 'import-type';
+  | 'import-type' // import('x') in a type, in TypeScript or a JSDoc comment
+  | 'reference-types'; // /// <reference types="x" />
 
 /** One module specifier written in a document. */
 export interface Reference {

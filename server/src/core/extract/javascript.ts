@@ -165,8 +165,18 @@ export function extractJavaScript(text: string, fileName: string, languageId?: s
       }
     }
     ts.forEachChild(node, visit);
+    // JSDoc types in JavaScript (`@type {import('x').T}`): the parser keeps them beside the node
+    const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc;
+    if (docs) for (const doc of docs) ts.forEachChild(doc, visit);
   };
   visit(sourceFile);
+  // `/// <reference types="x" />` names a types package (Node's own types are always there)
+  for (const ref of sourceFile.typeReferenceDirectives) {
+    if (ref.fileName === 'node' || !ref.fileName) continue;
+    const at = sourceFile.text.indexOf(ref.fileName, ref.pos);
+    if (at < 0) continue;
+    references.push({ kind: 'reference-types', specifier: ref.fileName, range: { start: sourceFile.getLineAndCharacterOfPosition(at), end: sourceFile.getLineAndCharacterOfPosition(at + ref.fileName.length) }, typeOnly: true });
+  }
   const kind = scriptKindFor(fileName, languageId);
   const isTs = kind === ts.ScriptKind.TS || kind === ts.ScriptKind.TSX;
   // `// @ts-check` / `// @ts-nocheck` in a JS file; the parser records the pragma on the tree.

@@ -7,6 +7,7 @@ import { ancestors, type FileSystem } from '../io';
 import type { PackageManager } from '../model';
 import { readAmbientModules } from './ambientModules';
 import { readBundlerAliases } from './bundlerAliases';
+import { readImportMap, type ImportMap } from './importMaps';
 import { frameworkPrefixes } from './frameworks';
 import { readManifest, type Manifest } from './manifest';
 import { findConfigDir, readCompilerPaths, type CompilerPaths } from './tsconfig';
@@ -19,6 +20,8 @@ export interface ProjectInfo {
   workspace?: Workspace;
   compilerPaths: CompilerPaths;
   bundlerAliases: string[];
+  /** The nearest import map (deno.json, import_map.json) up to the project's top. */
+  importMap?: ImportMap;
   frameworkPrefixes: { framework: string; prefix: string }[];
   ambientModules: string[];
   /** Yarn Plug'n'Play: no node_modules, so a declared dependency counts as installed. */
@@ -156,6 +159,7 @@ export class ProjectModel {
       workspace,
       compilerPaths,
       bundlerAliases: roots.flatMap((r) => this.once(`aliases\0${r}`, () => readBundlerAliases(fs, r))),
+      importMap: this.nearestImportMap(dir, top),
       frameworkPrefixes: frameworkPrefixes((n) => declaredSpec(n) !== undefined),
       ambientModules,
       pnp: roots.some((r) => this.once(`pnp\0${r}`, () => fs.exists(path.join(r, '.pnp.cjs')) || fs.exists(path.join(r, '.pnp.js')))),
@@ -163,6 +167,20 @@ export class ProjectModel {
       declaredSpec,
       versionToCheck,
     };
+  }
+
+  /**
+   * The nearest folder's import map, from the file's folder up to the project's top, or (a Deno
+   * project has no package.json) up to the repository root.
+   */
+  private nearestImportMap(dir: string, top: string): ImportMap | undefined {
+    let depth = 0;
+    for (let d = dir; ; d = path.dirname(d)) {
+      const map = this.once(`importmap\0${d}`, () => readImportMap(this.fs, d));
+      if (map) return map;
+      const atTop = d === top && this.fs.exists(path.join(d, 'package.json'));
+      if (atTop || this.fs.exists(path.join(d, '.git')) || path.dirname(d) === d || ++depth > 12) return undefined;
+    }
   }
 }
 

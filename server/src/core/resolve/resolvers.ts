@@ -7,6 +7,7 @@ import { ancestors, type FileSystem } from '../io';
 import type { Resolution } from '../model';
 import { matchesDeclaredModule } from './ambientModules';
 import { BUNDLER_CONFIG_GLOB, matchesAlias } from './bundlerAliases';
+import { mapSpecifier } from './importMaps';
 import { isNodeBuiltin } from './builtins';
 import { dependencySource } from './manifest';
 import type { ProjectInfo } from './project';
@@ -45,6 +46,25 @@ export const pathLikeResolver: Resolver = {
     if (s.startsWith('npm:')) return undefined; // Deno/Bun `npm:` specifiers name a real npm package
     if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)) return { kind: 'not-a-package', reason: 'a URL or virtual module' };
     return undefined;
+  },
+};
+
+/** Deno and browser import maps: the mapped target decides (see importMaps.ts). */
+export const importMapResolver: Resolver = {
+  name: 'import-maps',
+  reads: ['**/{deno.json,deno.jsonc,import_map.json}'],
+  resolve(s, ctx) {
+    const target = mapSpecifier(ctx.project.importMap, s);
+    if (target === undefined) return undefined;
+    const via = path.basename(ctx.project.importMap!.file);
+    if (target.startsWith('npm:')) {
+      const parsed = parsePackageSpecifier(target.slice(4).replace(/^\/+/, ''));
+      if (!parsed) return { kind: 'not-a-package', reason: `mapped to ${target} by ${via}` };
+      const name = stripVersion(parsed.name);
+      return { kind: 'package', pkg: { name, subpath: parsed.subpath }, registryName: name };
+    }
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(target)) return { kind: 'not-a-package', reason: `mapped to ${target} by ${via}` };
+    return local(`import map (${via})`);
   },
 };
 
@@ -184,6 +204,7 @@ export const nonRegistryDependencyResolver: Resolver = {
 export const DEFAULT_RESOLVERS: readonly Resolver[] = [
   builtinResolver,
   pathLikeResolver,
+  importMapResolver,
   packageImportsResolver,
   tsconfigPathsResolver,
   declaredModulesResolver,
