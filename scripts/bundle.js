@@ -21,7 +21,7 @@ async function main() {
   fs.mkdirSync(path.join(root, 'dist/data'), { recursive: true });
   for (const f of fs.readdirSync(path.join(root, 'server/data'))) fs.copyFileSync(path.join(root, 'server/data', f), path.join(root, 'dist/data', f));
   // The Python parser's runtime and grammar (found by name beside the bundle, see server/src/core/dataFiles.ts).
-  for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+  for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
     fs.copyFileSync(require.resolve(wasm), path.join(root, 'dist/data', path.basename(wasm)));
   }
   // @types/node, for the exports of Node builtins in workspaces that have none (server/src/core/exports/nodeTypes.ts).

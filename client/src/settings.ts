@@ -18,6 +18,13 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/pyproject.toml' },
   { scheme: 'file', pattern: '**/setup.cfg' },
   { scheme: 'file', pattern: '**/package.json' }, // parse errors decide "unverified" over "undeclared"
+  // install commands: READMEs and agent instruction files, scripts, Dockerfiles, workflows
+  { scheme: 'file', language: 'markdown' },
+  { scheme: 'file', pattern: '**/*.mdc' },
+  { scheme: 'file', pattern: '**/{.cursorrules,.windsurfrules}' },
+  { scheme: 'file', language: 'shellscript' },
+  { scheme: 'file', language: 'dockerfile' },
+  { scheme: 'file', pattern: '**/.github/workflows/*.{yml,yaml}' },
 ];
 
 /**

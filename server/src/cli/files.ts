@@ -16,7 +16,7 @@ export function isScannable(rel: string): boolean {
   const parts = rel.split(/[\\/]/);
   if (parts.slice(0, -1).some((p) => NOT_PROJECT_CODE.has(p))) return false;
   const base = parts[parts.length - 1];
-  return !SKIPPED_FILES.test(base) && isSupportedDocument({ path: base });
+  return !SKIPPED_FILES.test(base) && isSupportedDocument({ path: rel });
 }
 
 export function gitRoot(cwd: string): string | undefined {

@@ -4,9 +4,8 @@
  * and `__import__` with a literal, and notes imports guarded by `try/except ImportError`.
  */
 import type { Node as SyntaxNode, Parser as TSParser } from 'web-tree-sitter';
-import { nodeFileSystem as fs } from '../io';
+import { treeSitterParser } from './treeSitter';
 import type { Range } from '../model';
-import { dataFile } from '../dataFiles';
 import { pythonSuppressions, type CommentText, type Suppression } from '../findings/suppressions';
 
 export interface PythonImport {
@@ -30,23 +29,9 @@ export interface PythonImport {
   kind: 'import' | 'from' | 'import_module' | '__import__';
 }
 
-let parserPromise: Promise<TSParser> | undefined;
-
 /** Loads the parser once per process (the wasm runtime and grammar take ~50 ms). */
 export function pythonParser(): Promise<TSParser> {
-  parserPromise ??= (async () => {
-    const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
-    // Bytes, not paths: given a path, web-tree-sitter reads it through a dynamic import(), which
-    // fails under a V8 code cache (the CLI's) and in some bundles.
-    const runtime = await fs.readBytesAsync(dataFile('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm')));
-    await Parser.init({ wasmBinary: runtime });
-    const grammar = await fs.readBytesAsync(dataFile('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm')));
-    const language = await Language.load(grammar);
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return parser;
-  })();
-  return parserPromise;
+  return treeSitterParser('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
 }
 
 const DOTTED_NAME = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;

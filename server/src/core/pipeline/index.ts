@@ -17,6 +17,7 @@ import { ProjectContext } from '../project/context';
 import { JavaScriptPipeline } from './javascript';
 import { PackageJsonPipeline } from './packageJson';
 import { PythonPipeline } from './python';
+import { InstallCommandPipeline } from './installCommands';
 import type { CheckOptions, LanguagePipeline } from './types';
 
 export type { CheckOptions, LanguagePipeline } from './types';
@@ -68,7 +69,8 @@ export class DocumentChecker {
     this.javascript = new JavaScriptPipeline({ ...deps, projects: this.projects });
     this.python = deps.python ? new PythonPipeline({ ...deps, ...deps.python, projects: this.projects }) : undefined;
     const packageJson = new PackageJsonPipeline({ ...deps, projects: this.projects });
-    this.pipelines = [...(this.python ? [this.python] : []), packageJson, this.javascript];
+    const installCommands = new InstallCommandPipeline({ ...deps, projects: this.projects });
+    this.pipelines = [...(this.python ? [this.python] : []), packageJson, this.javascript, installCommands];
   }
 
   /** Configuration files changed: re-read manifests, tsconfigs, .npmrc and environments on the next check. */

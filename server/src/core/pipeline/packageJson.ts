@@ -14,8 +14,10 @@ import type { ProjectContext } from '../project/context';
 import { manifestUnreadableMessage } from '../findings/messages';
 import { ManifestChecker } from '../findings/manifestChecker';
 import { lookupOnlyTimings, type LanguagePipeline } from './types';
+import { installNameFindings, type InstallCommandDeps } from './installCommands';
+import { packageScriptNames } from '../extract/installCommandDocuments';
 
-export interface PackageJsonPipelineDeps {
+export interface PackageJsonPipelineDeps extends InstallCommandDeps {
   lookup: PackageLookup;
   index: PopularIndex;
   clock: Clock;
@@ -56,6 +58,14 @@ export class PackageJsonPipeline implements LanguagePipeline {
       findings.push(...outcome.findings);
       references = outcome.references;
       unverified = outcome.unverified;
+      // `scripts` that install or run packages (`npx made-up-cli`, `pip install x`)
+      const names = await packageScriptNames(doc.text);
+      if (names.length > 0) {
+        const scripts = await installNameFindings(this.deps, doc.path, doc.text, names, settings, token);
+        findings.push(...scripts.findings);
+        references += names.length;
+        unverified += scripts.unverified;
+      }
     }
     return { findings, references, unverified, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
   }

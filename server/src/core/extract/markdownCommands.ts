@@ -1,0 +1,69 @@
+/**
+ * Install commands in Markdown (READMEs, and the files coding agents read: AGENTS.md, CLAUDE.md,
+ * SKILL.md, .cursorrules, .cursor/rules/*.mdc, copilot-instructions.md), read with markdown-it (a
+ * CommonMark parser): shell-like code blocks (`sh`, `bash`, `shell`, `zsh`, `console` with its `$`
+ * prompts, or no language) and inline code, each parsed as shell (shellCommands.ts).
+ */
+import MarkdownIt = require('markdown-it');
+import { installNamesInShell } from './shellCommands';
+import type { InstallName } from './installCommands';
+
+const SHELL_LANGS = new Set(['', 'sh', 'bash', 'shell', 'zsh', 'console', 'shell-session', 'terminal', 'cmd', 'powershell', 'ps1', 'dockerfile', 'docker']);
+const CONSOLE_LANGS = new Set(['console', 'shell-session', 'terminal']);
+const PROMPT = /^\s*(?:\$|%|>|PS>|❯)\s/;
+
+let parser: MarkdownIt | undefined;
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export async function installNamesInMarkdown(text: string): Promise<InstallName[]> {
+  if (!/\b(npm|npx|yarn|pnpm|pnpx|bunx?|pip3?|uvx?|poetry|pipx)\b/.test(text)) return [];
+  parser ??= new MarkdownIt();
+  const starts = lineStarts(text);
+  const lineText = (n: number) => text.slice(starts[n] ?? text.length, (starts[n + 1] ?? text.length + 1) - 1).replace(/\r$/, '');
+  const out: InstallName[] = [];
+  for (const token of parser.parse(text, {})) {
+    if ((token.type === 'fence' || token.type === 'code_block') && token.map) {
+      const lang = token.type === 'fence' ? token.info.trim().split(/\s+/)[0].toLowerCase() : '';
+      if (!SHELL_LANGS.has(lang)) continue;
+      // The block's lines are the source lines after the fence (or the lines themselves, for
+      // indented code), less the indentation Markdown removed: map each back to its source line.
+      const first = token.map[0] + (token.type === 'fence' ? 1 : 0);
+      const lines = token.content.replace(/\n$/, '').split('\n');
+      const valueStarts: number[] = [];
+      const docStarts: number[] = [];
+      let shell = '';
+      lines.forEach((line, i) => {
+        const src = lineText(first + i);
+        valueStarts.push(shell.length);
+        docStarts.push((starts[first + i] ?? text.length) + (src.endsWith(line) ? src.length - line.length : 0));
+        const prompt = PROMPT.exec(line);
+        // `console` blocks: commands follow a prompt, other lines are output; elsewhere a leading `$ ` is a prompt too
+        if (CONSOLE_LANGS.has(lang)) shell += prompt ? ' '.repeat(prompt[0].length) + line.slice(prompt[0].length) : ' '.repeat(line.length);
+        else shell += line.startsWith('$ ') ? '  ' + line.slice(2) : line;
+        shell += '\n';
+      });
+      out.push(...(await installNamesInShell(shell, (o) => {
+        let i = valueStarts.length - 1;
+        while (i > 0 && valueStarts[i] > o) i--;
+        return docStarts[i] + (o - valueStarts[i]);
+      })));
+    } else if (token.type === 'inline' && token.map && token.children) {
+      // Inline code carries no column: find each span, in order, in the paragraph's own lines.
+      let cursor = starts[token.map[0]] ?? text.length;
+      const end = starts[token.map[1]] ?? text.length;
+      for (const child of token.children) {
+        if (child.type !== 'code_inline' || !child.content) continue;
+        const at = text.indexOf(child.content, cursor);
+        if (at < 0 || at >= end) continue;
+        cursor = at + child.content.length;
+        out.push(...(await installNamesInShell(child.content.replace(/^\$\s/, '  '), (o) => at + o)));
+      }
+    }
+  }
+  return out;
+}

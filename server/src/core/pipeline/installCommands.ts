@@ -1,0 +1,105 @@
+/**
+ * Install commands where people and coding agents copy them from: READMEs and agent instruction
+ * files, shell scripts, Dockerfiles, workflow `run:` steps (and, through the package.json pipeline,
+ * `scripts`). Every name an `npm install`/`pip install`-like command would fetch is looked up:
+ * a name that does not exist is `missing-package` (what an attacker would register), a squat is
+ * `suspicious-package`, a lookup that failed is `unverified-package`. Nothing is run.
+ */
+import { CancelledError, type CancellationToken, type Clock } from '../io';
+import type { CheckResult, Finding, PackageInfo, Range } from '../model';
+import type { GroundcheckSettings } from '../config/settings';
+import type { DocumentInput } from '../extract';
+import { installDocumentKind, installNamesIn } from '../extract/installCommandDocuments';
+import { registryNameOf, type InstallName } from '../extract/installCommands';
+import { normalizePythonName } from '../extract/requirements';
+import { matchesAny } from '../resolve/specifier';
+import { refusedByPrivateScope } from '../registry/npmrc';
+import type { PackageLookup } from '../registry/lookup';
+import type { PypiConfig } from '../registry/pipConfig';
+import type { PopularIndex } from '../suggest/popularIndex';
+import type { ProjectContext } from '../project/context';
+import { pypiMissingRequirementMessage, unverifiedMessage } from '../findings/messages';
+import { registryVerdict } from '../findings/registryVerdict';
+import { lookupOnlyTimings, type LanguagePipeline } from './types';
+
+export interface InstallCommandDeps {
+  lookup: PackageLookup;
+  index: PopularIndex;
+  python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
+  clock: Clock;
+  projects: ProjectContext;
+}
+
+function positionAt(starts: number[], offset: number): { line: number; character: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - starts[lo] };
+}
+
+/** Findings for install names in a document (shared with the package.json pipeline for `scripts`). */
+export async function installNameFindings(deps: InstallCommandDeps, file: string, text: string, names: InstallName[], settings: GroundcheckSettings, token: CancellationToken): Promise<{ findings: Finding[]; unverified: number }> {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const rangeOf = (n: InstallName): Range => ({ start: positionAt(starts, n.offset), end: positionAt(starts, n.offset + n.length) });
+  const npmProject = deps.projects.npm.forFile(file);
+  const npmConfig = deps.projects.npmConfigFor(npmProject, settings);
+  const pipConfig = deps.python ? deps.projects.pipConfigFor(deps.projects.python.forFile(file, settings.python.environment), settings) : undefined;
+  const todo = names.filter((n) => !matchesAny(n.name, settings.allow) && !matchesAny(registryNameOf(n), settings.allow));
+  const ask = (n: InstallName): Promise<PackageInfo | undefined> => {
+    if (n.ecosystem === 'npm') {
+      if (refusedByPrivateScope(npmConfig, n.name)) return Promise.resolve(undefined);
+      return settings.offline ? Promise.resolve(deps.lookup.offline(n.name, npmConfig)) : deps.lookup.lookup(n.name, npmConfig);
+    }
+    if (!deps.python || !pipConfig) return Promise.resolve(undefined);
+    const name = normalizePythonName(n.name);
+    return settings.offline ? Promise.resolve(deps.python.lookup.offline(name, pipConfig)) : deps.python.lookup.lookup(name, pipConfig);
+  };
+  const infos = await Promise.all(todo.map(ask));
+  if (token.isCancellationRequested) throw new CancelledError();
+  await deps.index.ready();
+  await deps.python?.index.ready();
+  const findings: Finding[] = [];
+  let unverified = 0;
+  for (let i = 0; i < todo.length; i++) {
+    const n = todo[i];
+    const info = infos[i];
+    if (!info) continue;
+    if (info.status === 'unverified') unverified++;
+    const range = rangeOf(n);
+    const data = { ecosystem: n.ecosystem, packageName: n.name, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
+    let finding: Finding | undefined;
+    if (n.ecosystem === 'npm') finding = registryVerdict(n.name, info, range, data, deps.index, settings.severity);
+    else if (info.status === 'missing') {
+      const suggestions = deps.python!.index.suggest(normalizePythonName(n.name)).map((s) => s.name);
+      finding = { code: 'missing-package', severity: settings.severity['missing-package'], range, message: pypiMissingRequirementMessage(n.name, info, suggestions), data: { ...data, suggestions } };
+    } else if (info.status === 'unverified') {
+      finding = { code: 'unverified-package', severity: settings.severity['unverified-package'], range, message: unverifiedMessage(n.name, info), data: { ...data, unverifiedReason: info.reason } };
+    }
+    if (finding && finding.severity !== 'off') findings.push({ ...finding, message: `${finding.message} (in \`${n.command}\`)` });
+  }
+  return { findings, unverified };
+}
+
+export class InstallCommandPipeline implements LanguagePipeline {
+  readonly name = 'install-commands';
+
+  constructor(private readonly deps: InstallCommandDeps) {}
+
+  accepts(doc: DocumentInput): boolean {
+    return installDocumentKind(doc.path, doc.languageId) !== undefined;
+  }
+
+  async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
+    const t0 = this.deps.clock.now();
+    const kind = installDocumentKind(doc.path, doc.languageId)!;
+    const names = await installNamesIn(kind, doc.text);
+    if (token.isCancellationRequested) throw new CancelledError();
+    const { findings, unverified } = names.length > 0 ? await installNameFindings(this.deps, doc.path, doc.text, names, settings, token) : { findings: [], unverified: 0 };
+    return { findings, references: names.length, unverified, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
+  }
+}
