@@ -110,7 +110,7 @@ describe('API checks on packages that are not installed (tarballs from Verdaccio
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : kept.push(e.name);
     };
-    walk(path.join(cacheDir, 'types-v3'));
+    walk(path.join(cacheDir, 'types-v4'));
     assert.ok(kept.includes('index.d.ts') && kept.includes('package.json'), kept.join(', '));
     assert.deepStrictEqual(kept.filter((f) => !/\.d\.ts$|^package\.json$|^\.complete$/.test(f)), []);
     // A new session over the same cache with the registry gone: the same findings, from disk.

@@ -134,6 +134,9 @@ describe('export tables (evaluate, suggestions, CommonJS shapes)', () => {
     assert.strictEqual(commonJsShape(enquirerShape, 'index.js').registersAtRunTime, true);
     assert.strictEqual(commonJsShape('class A {}\nA.b = 1;\nObject.defineProperty(A, "c", {});\nmodule.exports = A;', 'index.js').registersAtRunTime, false);
     assert.strictEqual(commonJsShape('const other = {}; other[key] = 1; module.exports = A;', 'index.js').registersAtRunTime, false);
+    // node-forge's entry: the shared object, then files required for the members they attach
+    assert.strictEqual(commonJsShape("module.exports = require('./forge');\nrequire('./pki');\nrequire('./util');\n", 'lib/index.js').registersAtRunTime, true);
+    assert.strictEqual(commonJsShape("require('dotenv/config');\nmodule.exports = { a: 1 };\n", 'index.js').registersAtRunTime, false);
   });
 
   it('reads a CommonJS file as closed only when every export is written literally', () => {

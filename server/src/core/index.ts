@@ -54,9 +54,9 @@ export function createCore(o: CoreOptions): Core {
     logger: o.logger,
     cacheDir: o.cacheDir,
     bundledNodeTypes: bundledNodeTypes(),
-    // Versioned with exports-v4.jsonl (v4: tables list the members of named exports): a typed package served from this folder has no scripts left to
+    // Versioned with exports-v5.jsonl (v5: members of named exports; side-effect requires open a table): a typed package served from this folder has no scripts left to
     // read run-time names from, so the folder and the table cache must be reset together.
-    tarballs: new TarballStore({ dir: path.join(o.cacheDir ?? path.join(os.tmpdir(), 'groundcheck'), 'types-v3'), timeoutMs: o.timeoutMs ?? 5000, httpCacheDir, signal: o.deadline, packuments: npmClient }),
+    tarballs: new TarballStore({ dir: path.join(o.cacheDir ?? path.join(os.tmpdir(), 'groundcheck'), 'types-v4'), timeoutMs: o.timeoutMs ?? 5000, httpCacheDir, signal: o.deadline, packuments: npmClient }),
   });
   const lookup = new PackageLookup({
     client: npmClient,

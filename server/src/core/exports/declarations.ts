@@ -109,7 +109,11 @@ function tableOf(program: ts.Program, checker: ts.TypeChecker, moduleSymbol: ts.
     if (declaration && target.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Function | ts.SymbolFlags.Class)) {
       const type = checker.getTypeOfSymbolAtLocation(target, declaration);
       if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || checker.getIndexInfosOfType(type).length > 0) complete = false;
-      else symbols.push(...checker.getPropertiesOfType(type));
+      else {
+        symbols.push(...checker.getPropertiesOfType(type));
+        // a global interface (JQueryStatic) is open to plugins: its members are not all listed here
+        if (type.getSymbol()?.declarations?.some((d) => !ts.isExternalModule(d.getSourceFile()) || isInGlobalAugmentation(d))) complete = false;
+      }
     } else if (!declaration) complete = false;
   }
   const names = [...new Set(symbols.map((s) => s.name as string))].filter((n) => n !== ts.InternalSymbolName.ExportEquals);
@@ -171,7 +175,15 @@ function membersOf(checker: ts.TypeChecker, symbol: ts.Symbol): string[] | undef
   // here: no lib) has members no table of ours lists (`htmlTags.map`, `suites.filter`).
   const shape = type.getSymbol();
   if (!shape?.declarations?.length || shape.declarations.some((d) => d.getSourceFile().hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]/.test(d.getSourceFile().fileName))) return undefined;
+  // A global interface (jQuery's JQueryStatic) is how plugins add members (`$.datetimepicker`,
+  // `$.fn.x`) from files this table never sees: its members are open.
+  if (shape.declarations.some((d) => !ts.isExternalModule(d.getSourceFile()) || isInGlobalAugmentation(d))) return undefined;
   return checker.getPropertiesOfType(type).map((p) => p.name);
+}
+
+function isInGlobalAugmentation(node: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (ts.isModuleDeclaration(n) && n.flags & ts.NodeFlags.GlobalAugmentation) return true;
+  return false;
 }
 
 /** A table keeps members for at most this many exports, and this many members each (size of the cache). */

@@ -130,7 +130,8 @@ export async function readEntryTable(input: EntryTableInput): Promise<ExportTabl
     names: [...names],
     exportEquals: false,
     hasDefault: names.has('default'),
-    complete: state.complete && names.size > 0,
+    // (members registered at run time are not in any list: a table that has them is open)
+    complete: state.complete && !state.registersAtRunTime && names.size > 0,
     registersAtRunTime: state.registersAtRunTime || undefined,
   };
 }
@@ -206,8 +207,12 @@ export function commonJsShape(source: string, file: string): { names: string[]; 
     }
   };
 
+  // `module.exports = require('./forge'); require('./pki'); ...`: files required for their side
+  // effect attach members to the shared export object (node-forge's pki, util).
+  let sideEffectRequires = false;
   const visit = (node: ts.Node): void => {
     noteComputedMember(node);
+    if (ts.isExpressionStatement(node) && requireOf(node.expression)?.startsWith('.')) sideEffectRequires = true;
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = node.left;
       if (isExportsObject(left)) {
@@ -246,5 +251,5 @@ export function commonJsShape(source: string, file: string): { names: string[]; 
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { names, reexports, closed, registersAtRunTime: !!exportedIdentifier && computedOn.has(exportedIdentifier) };
+  return { names, reexports, closed, registersAtRunTime: (!!exportedIdentifier && computedOn.has(exportedIdentifier)) || sideEffectRequires };
 }

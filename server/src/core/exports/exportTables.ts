@@ -119,7 +119,7 @@ export class ExportTables {
   private readonly versionsDisk: DiskCache<StoredVersion> | undefined;
 
   constructor(private readonly options: ExportTablesOptions) {
-    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v4.jsonl'), options.logger, isExportTable, options.fs) : undefined;
+    this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v5.jsonl'), options.logger, isExportTable, options.fs) : undefined;
     this.othersDisk = options.cacheDir ? new DiskCache<StoredOtherVersions>(path.join(options.cacheDir, 'other-versions.jsonl'), options.logger, isStoredOtherVersions, options.fs) : undefined;
     this.versionsDisk = options.cacheDir ? new DiskCache<StoredVersion>(path.join(options.cacheDir, 'resolved-versions.jsonl'), options.logger, isStoredVersion, options.fs) : undefined;
   }

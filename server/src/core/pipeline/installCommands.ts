@@ -30,6 +30,12 @@ export interface InstallCommandDeps {
   projects: ProjectContext;
 }
 
+/**
+ * Scopes documentation writes for "yours" (`npm install @username/prettier-config`): a placeholder
+ * for the reader to fill in, not a name anyone would install as written.
+ */
+const PLACEHOLDER_SCOPE = /^@(?:(?:your|my)[-_]?(?:org|orgname|organization|name|scope|company|team|username|user)?|username|user|org|scope|example|company)\//i;
+
 function positionAt(starts: number[], offset: number): { line: number; character: number } {
   let lo = 0;
   let hi = starts.length - 1;
@@ -49,7 +55,10 @@ export async function installNameFindings(deps: InstallCommandDeps, file: string
   const npmProject = deps.projects.npm.forFile(file);
   const npmConfig = deps.projects.npmConfigFor(npmProject, settings);
   const pipConfig = deps.python ? deps.projects.pipConfigFor(deps.projects.python.forFile(file, settings.python.environment), settings) : undefined;
-  const todo = names.filter((n) => !matchesAny(n.name, settings.allow) && !matchesAny(registryNameOf(n), settings.allow));
+  // The project's own packages (a workspace member's README says how to install it before its first
+  // release) and placeholders are not names to look up.
+  const own = (n: InstallName) => n.ecosystem === 'npm' && (npmProject.workspace?.packages.has(n.name) || npmProject.manifest?.name === n.name || PLACEHOLDER_SCOPE.test(n.name) || deps.projects.packagesInTree(file).has(n.name));
+  const todo = names.filter((n) => !own(n) && !matchesAny(n.name, settings.allow) && !matchesAny(registryNameOf(n), settings.allow));
   const ask = (n: InstallName): Promise<PackageInfo | undefined> => {
     if (n.ecosystem === 'npm') {
       if (refusedByPrivateScope(npmConfig, n.name)) return Promise.resolve(undefined);

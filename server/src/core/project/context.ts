@@ -6,7 +6,11 @@
  */
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
-import type { FileSystem, Logger } from '../io';
+import { ancestors, type FileSystem, type Logger } from '../io';
+import { NOT_PROJECT_CODE } from '../notProjectCode';
+
+const MAX_TREE_DEPTH = 8;
+const MAX_TREE_ENTRIES = 100_000;
 import type { FindingCode, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
@@ -31,6 +35,7 @@ export class ProjectContext {
   private readonly pipConfigs = new Map<string, PypiConfig>();
   private readonly projectConfigs = new Map<string, ProjectConfig | undefined>();
   private readonly excludeMatchers = new Map<string, Ignore>();
+  private readonly treePackages = new Map<string, Set<string>>();
 
   constructor(private readonly deps: ProjectContextDeps) {
     this.npm = new ProjectModel(deps.fs);
@@ -45,6 +50,41 @@ export class ProjectContext {
     this.pipConfigs.clear();
     this.projectConfigs.clear();
     this.excludeMatchers.clear();
+    this.treePackages.clear();
+  }
+
+  /**
+   * The names of every package.json anywhere in the repository around a file (bounded walk, not
+   * into dependencies or vendored folders): packages of the project itself, published or not,
+   * which its docs may tell people to install (`yarn add @prettier/plugin-yuku` before its release).
+   */
+  packagesInTree(file: string): ReadonlySet<string> {
+    const fs = this.deps.fs;
+    const top = [...ancestors(path.dirname(file))].find((d) => fs.exists(path.join(d, '.git'))) ?? path.dirname(file);
+    let names = this.treePackages.get(top);
+    if (!names) {
+      const found = new Set<string>();
+      let seen = 0;
+      const walk = (dir: string, depth: number): void => {
+        const entries = fs.readDir(dir);
+        seen += entries.length;
+        if (seen > MAX_TREE_ENTRIES) return;
+        if (entries.includes('package.json')) {
+          try {
+            const name = (JSON.parse(fs.readFile(path.join(dir, 'package.json')) ?? '{}') as { name?: unknown }).name;
+            if (typeof name === 'string') found.add(name);
+          } catch {
+            // a package.json that does not parse names nothing (its own check reports it)
+          }
+        }
+        if (depth >= MAX_TREE_DEPTH) return;
+        for (const e of entries) if (!e.startsWith('.') && !NOT_PROJECT_CODE.has(e) && fs.isDirectory(path.join(dir, e))) walk(path.join(dir, e), depth + 1);
+      };
+      walk(top, 0);
+      names = found;
+      this.treePackages.set(top, names);
+    }
+    return names;
   }
 
   /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
