@@ -65,6 +65,41 @@ async function evalNpm(core: Core, dir: string): Promise<void> {
   console.log(`Not flagged for another reason (not an npm name, builtin, local): ${notFlagged.filter((n) => core.lookup.peek(n, config)?.status !== 'exists').join(', ') || 'none'}`);
 }
 
+/**
+ * The same made-up names where they get installed: one `npm install <name>` / `pip install <name>`
+ * per line of a README's shell block, and npm names as package.json dependencies. Counted by the
+ * line (or the dependency) each finding sits on.
+ */
+async function evalInstallCommands(core: Core, dir: string, indexUrl: string): Promise<void> {
+  const settings = normalizeSettings({ python: { indexUrl } });
+  const npmNames = readLines(path.join(EVAL, 'npm-hallucinated-strict.txt'));
+  const pypiNames = readLines(path.join(EVAL, 'pypi-hallucinated-strict.txt'));
+  const rows: [string, number, number][] = [];
+  for (const [label, names, command] of [['npm names as `npm install` in README.md', npmNames, 'npm install'], ['PyPI names as `pip install` in README.md', pypiNames, 'pip install']] as const) {
+    let flagged = 0;
+    for (let i = 0; i < names.length; i += 100) {
+      const chunk = names.slice(i, i + 100);
+      const text = '# Setup\n\n```bash\n' + chunk.map((n) => `${command} ${n}`).join('\n') + '\n```\n';
+      const findings = await checkText(core, path.join(dir, 'install', command.replace(' ', '-'), `b${i}`, 'README.md'), text, settings, 'markdown');
+      flagged += new Set(findings.filter((f) => f.code === 'missing-package').map((f) => f.range.start.line)).size;
+      process.stderr.write(`\r${command} ${Math.min(i + 100, names.length)}/${names.length}`);
+    }
+    process.stderr.write('\n');
+    rows.push([label, flagged, names.length]);
+  }
+  let manifestFlagged = 0;
+  for (let i = 0; i < npmNames.length; i += 100) {
+    const chunk = npmNames.slice(i, i + 100);
+    const manifest = JSON.stringify({ name: 'eval-manifest', version: '1.0.0', private: true, dependencies: Object.fromEntries(chunk.map((n) => [n, '*'])) }, null, 2);
+    const findings = await checkText(core, path.join(dir, 'manifest', `b${i}`, 'package.json'), manifest, settings, 'json');
+    manifestFlagged += new Set(findings.filter((f) => f.code === 'missing-package').map((f) => f.range.start.line)).size;
+  }
+  rows.push(['npm names as package.json dependencies', manifestFlagged, npmNames.length]);
+  console.log('\n## Where they get installed: install commands and manifests\n');
+  console.log('| names | flagged missing-package | share |\n|---|---:|---:|');
+  for (const [label, flagged, total] of rows) console.log(`| ${label} | ${flagged} of ${total} | ${pct(flagged, total)} |`);
+}
+
 async function evalPypi(core: Core, dir: string, indexUrl: string, label: string): Promise<void> {
   const settings = normalizeSettings({ python: { indexUrl } });
   console.log(`\n## PyPI (index: ${label})`);
@@ -153,11 +188,14 @@ async function main(): Promise<void> {
   const core = createCore({ logger: stderrLogger(false), cacheDir: path.join(dir, 'cache'), concurrency: 12, timeoutMs: 15_000, env });
   if (!args.includes('--pypi-only')) await evalNpm(core, dir);
   if (!args.includes('--npm-only')) {
-    if (at >= 0 && args[at + 1]) await evalPypi(core, dir, args[at + 1], args[at + 1]);
-    else {
+    if (at >= 0 && args[at + 1]) {
+      await evalPypi(core, dir, args[at + 1], args[at + 1]);
+      if (!args.includes('--pypi-only')) await evalInstallCommands(core, dir, args[at + 1]);
+    } else {
       const index = await snapshotIndex();
       try {
         await evalPypi(core, dir, index.url, 'the 2026-11 snapshot of PyPI names served as a Simple API on loopback');
+        if (!args.includes('--pypi-only')) await evalInstallCommands(core, dir, index.url);
       } finally {
         await index.close();
       }
