@@ -170,7 +170,7 @@ export interface FindingData {
   packageManager?: PackageManager;
   /** Python: requirements file or pyproject.toml that would declare it. */
   manifestKind?: 'requirements' | 'pyproject';
-  /** Python: the distribution to declare or install (differs from the import name). */
+  /** What to declare or install when it is not the name imported: a Python distribution (PyYAML for yaml), @types/<name> for a type-only npm reference. */
   distribution?: string;
   /** The command the Install fix types into a terminal, when the checker knows it best. */
   installCommand?: string;

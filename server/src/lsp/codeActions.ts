@@ -68,7 +68,7 @@ export function codeActionsFor(ctx: CodeActionContext): CodeAction[] {
       const edit = data.ecosystem === 'pypi' ? addPythonRequirementEdit(ctx, data) : addDependencyEdit(ctx, data);
       const target = data.ecosystem === 'pypi' ? path.basename(data.manifestPath) : data.dev ? 'devDependencies' : 'package.json';
       if (edit) actions.push(fix(`Add '${name}' to ${target}`, diagnostic, edit, true));
-      const args: InstallTerminalArgs = { cwd: path.dirname(data.manifestPath), command: data.installCommand ?? installCommand(data.packageManager, data.packageName, !!data.dev) };
+      const args: InstallTerminalArgs = { cwd: path.dirname(data.manifestPath), command: data.installCommand ?? installCommand(data.packageManager, data.distribution ?? data.packageName, !!data.dev) };
       const install = CodeAction.create(`Install '${name}' (${args.command})`, { title: 'Install', command: CLIENT_COMMANDS.openInstallTerminal, arguments: [args] }, CodeActionKind.QuickFix);
       install.diagnostics = [diagnostic];
       actions.push(install);
@@ -128,12 +128,14 @@ function replacePackageName(doc: TextDocument, diagnostic: Diagnostic, packageNa
 
 function addDependencyEdit(ctx: CodeActionContext, data: DiagnosticData): WorkspaceEdit | undefined {
   const field = data.dev ? 'devDependencies' : 'dependencies';
+  // (a type-only reference is satisfied by @types/<name>: `distribution` names it, with its version)
+  const name = data.distribution ?? data.packageName;
   return jsonEdit(ctx, data.manifestPath!, [], () => ({
-    path: [field, data.packageName],
+    path: [field, name],
     value: data.latest ? `^${data.latest}` : 'latest',
     // keep the dependency list sorted, as npm writes it
     getInsertionIndex: (keys: string[]) => {
-      const i = keys.findIndex((k) => k.localeCompare(data.packageName) > 0);
+      const i = keys.findIndex((k) => k.localeCompare(name) > 0);
       return i < 0 ? keys.length : i;
     },
   }));

@@ -155,7 +155,9 @@ export class JavaScriptPipeline implements LanguagePipeline {
         await yieldToEventLoop();
         if (token.isCancellationRequested) throw new CancelledError();
       }
-      const finding = this.toFinding(pending[i], info, doc.path, settings.severity);
+      let finding = this.toFinding(pending[i], info, doc.path, settings.severity);
+      // `import type { Request } from 'express'`: what to add is @types/express, when it exists
+      if (finding?.code === 'undeclared-dependency' && pending[i].ref.typeOnly) finding = await this.withTypesPackage(finding, pending[i], settings);
       if (finding && finding.severity !== 'off') findings.push(finding);
       const p = pending[i];
       // A suspected squat's tarball is not fetched: nothing of it is read.
@@ -211,6 +213,16 @@ export class JavaScriptPipeline implements LanguagePipeline {
       kind: 'package', specifier, name: pkg.name, subpath: pkg.subpath, registryName, fromFile: file, installed: true,
       range: declared, config, registryAllowed: !settings.offline && !refusedByPrivateScope(config, registryName), typesDeclared: project.declaredSpec(typesPackageName(pkg.name)) !== undefined,
     };
+  }
+
+  /** An undeclared type-only reference: the Add and Install fixes name @types/<name> when it exists. */
+  private async withTypesPackage(finding: Finding, p: PendingPackage, settings: GroundcheckSettings): Promise<Finding> {
+    const typesName = typesPackageName(p.registryName);
+    const config = this.npmConfigFor(p.project, settings);
+    if (p.registryName.startsWith('@types/') || refusedByPrivateScope(config, typesName)) return finding;
+    const types = settings.offline ? this.deps.lookup.offline(typesName, config) : await this.deps.lookup.lookup(typesName, config);
+    if (types.status !== 'exists') return finding;
+    return { ...finding, message: `${finding.message} Only its types are used here: ${typesName} provides them.`, data: { ...finding.data, distribution: typesName, latest: types.latest } };
   }
 
   /** Undefined when policy forbids asking (a private scope without its own registry). */
