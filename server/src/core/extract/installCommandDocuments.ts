@@ -19,6 +19,9 @@ const AGENT_FILES = new Set(['agents.md', 'claude.md', 'skill.md', '.cursorrules
 export function installDocumentKind(file: string, languageId?: string): InstallDocumentKind | undefined {
   const base = path.basename(file).toLowerCase();
   const parts = file.split(/[\\/]/);
+  // Release history (CHANGELOG.md, HISTORY.md): records of what was, not instructions to copy, and
+  // the largest Markdown files of a repository.
+  if (/^(changelog|changes|history|releases?)([-_.].*)?\.(md|mdx|markdown)$/.test(base)) return undefined;
   if (languageId === 'markdown' || /\.(md|mdx|markdown|mdc)$/.test(base) || AGENT_FILES.has(base)) return 'markdown';
   if (languageId === 'shellscript' || /\.(sh|bash|zsh)$/.test(base)) return 'shell';
   if (languageId === 'dockerfile' || base === 'dockerfile' || base === 'containerfile' || base.startsWith('dockerfile.') || base.endsWith('.dockerfile')) return 'dockerfile';
