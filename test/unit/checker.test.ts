@@ -70,11 +70,11 @@ describe('checker on the monorepo fixture', () => {
 
   it('an undeclared type-only import names @types/<name> for the Add and Install fixes when it exists', async () => {
     const { checker } = setup({ ...KNOWN, '@types/left-pad': '1.2.0' });
-    const result = await check(checker, path.join(APP, 'types-only.ts'));
+    const result = await check(checker, path.join(FIXTURES, 'types-only/src/types-only.ts'));
     assert.deepStrictEqual(result.findings.map((f) => `${f.code} ${f.data.packageName} ${f.data.distribution} ${f.data.latest}`), ['undeclared-dependency left-pad @types/left-pad 1.2.0']);
     assert.match(result.findings[0].message, /Only its types are used here: @types\/left-pad provides them\./);
     // without an @types package, the fix names the package itself
-    const plain = await check(setup().checker, path.join(APP, 'types-only.ts'));
+    const plain = await check(setup().checker, path.join(FIXTURES, 'types-only/src/types-only.ts'));
     assert.strictEqual(plain.findings[0].data.distribution, undefined);
   });
 
