@@ -12,7 +12,7 @@ import { FaultyRegistry } from '../test/support/faultyRegistry';
 import { Verdaccio } from '../test/support/verdaccio';
 import { copyFixture, isolatedEnv } from '../test/support/workspace';
 import { DOCUMENTS, loadDocument, loadRegistry } from '../test/support/load';
-import { StatsRequest, type StatsResult } from '../shared/protocol';
+import { StatsRequest } from '../shared/protocol';
 
 const DEBOUNCE_MS = 300;
 const IMPORTS = 60;

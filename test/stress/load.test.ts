@@ -25,7 +25,7 @@ describe('load: 500 documents, 10,000 distinct names', function () {
       for (let d = 0; d < DOCUMENTS; d++) {
         uris.push(client.open(path.join(root, 'src', `load-${d}.ts`), loadDocument(d)));
         // Requests keep arriving while the checks run; every one must be answered.
-        if (d % 50 === 0) answered.push(client.connection.sendRequest('groundcheck/stats') as Promise<StatsResult>);
+        if (d % 50 === 0) answered.push(client.connection.sendRequest(StatsRequest));
       }
       const during = await Promise.all(answered);
       // Responsive means answered *while* checking, not after: some answer saw the work unfinished
@@ -39,14 +39,14 @@ describe('load: 500 documents, 10,000 distinct names', function () {
         assert.strictEqual(diagnostics.length, IMPORTS_PER_DOCUMENT);
         assert.strictEqual(diagnostics.filter((d) => d.code === 'missing-package').length, 2);
       }
-      const busy = (await client.connection.sendRequest('groundcheck/stats')) as StatsResult;
+      const busy = await client.connection.sendRequest(StatsRequest);
       assert.strictEqual(busy.openDocuments, DOCUMENTS);
       assert.strictEqual(busy.registryCacheEntries, DOCUMENTS * IMPORTS_PER_DOCUMENT, 'one cache entry per distinct name');
       assert.strictEqual(busy.networkLookups, DOCUMENTS * IMPORTS_PER_DOCUMENT, 'one request per distinct name');
       assert.strictEqual(busy.lookupsInFlight, 0);
 
       for (const uri of uris) client.close(uri);
-      const idle = (await client.connection.sendRequest('groundcheck/stats')) as StatsResult;
+      const idle = await client.connection.sendRequest(StatsRequest);
       assert.deepStrictEqual([idle.openDocuments, idle.retainedResults], [0, 0]);
       assert.deepStrictEqual(client.logs.filter((l) => /unhandled rejection|checking .* failed/.test(l)), []);
       assert.ok(!client.exited);

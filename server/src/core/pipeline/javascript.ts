@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
-import type { ApiReference, CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
+import type { CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { extractReferences, isJavaScriptDocument, type DocumentInput } from '../extract';
 import { IncrementalParser } from '../extract/javascript';
