@@ -36,6 +36,24 @@ describe('core over an in-memory file system', () => {
     assert.strictEqual(kind('made-up-zz'), 'package:made-up-zz');
   });
 
+  it('tsconfig paths of a referenced project (`references`) count, as TypeScript builds them', () => {
+    const fs = memoryFileSystem({
+      '/r/package.json': JSON.stringify({ name: 'r', private: true }),
+      '/r/tsconfig.json': JSON.stringify({ files: [], references: [{ path: './config/tsconfig.src.json' }] }),
+      '/r/config/tsconfig.src.json': JSON.stringify({ compilerOptions: { paths: { 'app-lib/*': ['../src/lib/*'] } }, include: ['../src'] }),
+      '/r/src/lib/a.ts': 'export const a = 1;\n',
+      '/r/src/main.ts': '',
+    });
+    const file = '/r/src/main.ts';
+    const project = new ProjectModel(fs).forFile(file);
+    const r = resolveLocally('app-lib/a', { file, fs, project, declaredModules: [], typeOnly: false });
+    assert.strictEqual(r.kind, 'local');
+    // the same tree without the reference: nothing maps the name, it is a package to look up
+    const unreferenced = memoryFileSystem({ ...fs.files(), '/r/tsconfig.json': JSON.stringify({ files: [] }) });
+    const alone = resolveLocally('app-lib/a', { file, fs: unreferenced, project: new ProjectModel(unreferenced).forFile(file), declaredModules: [], typeOnly: false });
+    assert.strictEqual(alone.kind, 'package');
+  });
+
   it('Deno: import maps decide (npm: targets are looked up under their npm name), npm:/jsr:/bun: specifiers', () => {
     const fs = memoryFileSystem({
       '/d/deno.json': JSON.stringify({ imports: { lodash: 'npm:lodash@^4.17.21', '@std/': 'jsr:@std/', '~/': './src/', made: 'npm:fast-json-parser-v2@1', cdn: 'https://esm.sh/preact' } }),

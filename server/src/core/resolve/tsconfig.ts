@@ -3,6 +3,7 @@
  * `baseUrl` is honoured even though TypeScript 7 rejects it: many real configs still carry it.
  */
 import * as path from 'path';
+import { parse as parseJsonc } from 'jsonc-parser';
 import ts = require('typescript');
 import { ancestors, type FileSystem } from '../io';
 
@@ -95,6 +96,17 @@ export function readCompilerPaths(fs: FileSystem, configDir: string): CompilerPa
     .filter((f) => /^(?:ts|js)config(?:\.[\w.-]+)?\.json$/.test(f))
     .map((f) => path.join(configDir, f));
   const result: CompilerPaths = { mappings: [], baseUrls: [], configs: [] };
+  // Project references (`"references": [{ "path": "./config/tsconfig.src.json" }]`): a referenced
+  // project elsewhere may be the one whose `include` covers this folder's files.
+  for (const file of [...files]) {
+    const refs = (parseJsonc(fs.readFile(file) ?? '{}') as { references?: { path?: unknown }[] } | undefined)?.references;
+    for (const ref of Array.isArray(refs) ? refs.slice(0, 20) : []) {
+      if (typeof ref?.path !== 'string') continue;
+      const target = path.resolve(configDir, ref.path);
+      const config = target.endsWith('.json') ? target : path.join(target, 'tsconfig.json');
+      if (!files.includes(config) && fs.exists(config)) files.push(config);
+    }
+  }
   for (const file of files) {
     const opts = collect(fs, file, 0, new Set(), result.configs);
     if (opts.baseUrl && !result.baseUrls.includes(opts.baseUrl)) result.baseUrls.push(opts.baseUrl);
