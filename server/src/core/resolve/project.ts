@@ -114,7 +114,10 @@ export class ProjectModel {
     const fs = this.fs;
     const manifest = this.nearestManifest(dir);
     const workspace = findWorkspace(fs, manifest?.dir ?? dir, this.workspaceRoots);
-    const configDir = findConfigDir(fs, dir);
+    // A tsconfig above the workspace root belongs to another project (a repository that holds this
+    // one as a fixture or a vendored copy): the search stops at the root.
+    const nearestConfig = findConfigDir(fs, dir);
+    const configDir = nearestConfig && workspace && !isInside(nearestConfig, workspace.root) ? undefined : nearestConfig;
     // `paths` of every tsconfig from the nearest up to the workspace root: a test folder's own
     // tsconfig need not extend the parent one whose `paths` its tests rely on (vite's `~utils`).
     const configDirs: string[] = [];
