@@ -25,6 +25,8 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'shellscript' },
   { scheme: 'file', language: 'dockerfile' },
   { scheme: 'file', pattern: '**/.github/workflows/*.{yml,yaml}' },
+  // lockfiles: where each package is downloaded from
+  { scheme: 'file', pattern: '**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}' },
 ];
 
 /**

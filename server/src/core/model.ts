@@ -111,6 +111,8 @@ export type FindingCode =
   | 'suspicious-package'
   /** A package.json or pyproject.toml that cannot be parsed; verdicts that need it are unverified. */
   | 'manifest-unreadable'
+  /** A lockfile entry downloaded from a host that is not a registry the project uses (lockfile injection). */
+  | 'lockfile-source'
   /** The file could not be checked at all (unreadable, nested too deeply for the parser, ...). */
   | 'check-failed';
 

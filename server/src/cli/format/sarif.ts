@@ -64,6 +64,12 @@ export const RULES: Record<FindingCode, RuleText> = {
     full: 'The package.json or pyproject.toml cannot be parsed, so what it declares is unknown: imports that depend on it are reported as unverified rather than undeclared. Fix the syntax error at the position given.',
     level: 'error',
   },
+  'lockfile-source': {
+    name: 'LockfileSource',
+    short: 'A lockfile entry downloaded from a host that is not a registry the project uses',
+    full: 'npm ci and its peers install exactly what the lockfile says, from where it says. An entry whose resolved URL points at a host that is neither a registry the project is configured for nor a public npm registry (lockfile injection) installs whatever that host serves. Regenerate the entry from the registry.',
+    level: 'error',
+  },
   'check-failed': {
     name: 'CheckFailed',
     short: 'A file that could not be checked',

@@ -3,6 +3,7 @@ import type { Extraction } from './javascript';
 import { extractJavaScript, JS_LANGUAGE_IDS, type IncrementalParser } from './javascript';
 import { pythonDocumentKind } from './pythonDocuments';
 import { installDocumentKind } from './installCommandDocuments';
+import { lockfileKind } from './lockfileSources';
 
 /**
  * Files larger than this are not parsed (reported as skipped, never silently): a hand-written file is
@@ -35,7 +36,7 @@ export function isPackageManifest(doc: { path: string }): boolean {
 
 /** JavaScript/TypeScript, package.json, Python and its dependency files, or a document with install commands. */
 export function isSupportedDocument(doc: { path: string; languageId?: string }): boolean {
-  return isJavaScriptDocument(doc) || isPackageManifest(doc) || pythonDocumentKind(doc.path, doc.languageId) !== undefined || installDocumentKind(doc.path, doc.languageId) !== undefined;
+  return isJavaScriptDocument(doc) || isPackageManifest(doc) || pythonDocumentKind(doc.path, doc.languageId) !== undefined || installDocumentKind(doc.path, doc.languageId) !== undefined || lockfileKind(doc.path) !== undefined;
 }
 
 /** Input that is not source text: too large to be hand-written, or binary. */

@@ -18,6 +18,7 @@ import { JavaScriptPipeline } from './javascript';
 import { PackageJsonPipeline } from './packageJson';
 import { PythonPipeline } from './python';
 import { InstallCommandPipeline } from './installCommands';
+import { LockfilePipeline } from './lockfiles';
 import type { CheckOptions, LanguagePipeline } from './types';
 
 export type { CheckOptions, LanguagePipeline } from './types';
@@ -70,7 +71,7 @@ export class DocumentChecker {
     this.python = deps.python ? new PythonPipeline({ ...deps, ...deps.python, projects: this.projects }) : undefined;
     const packageJson = new PackageJsonPipeline({ ...deps, projects: this.projects });
     const installCommands = new InstallCommandPipeline({ ...deps, projects: this.projects });
-    this.pipelines = [...(this.python ? [this.python] : []), packageJson, this.javascript, installCommands];
+    this.pipelines = [...(this.python ? [this.python] : []), packageJson, this.javascript, installCommands, new LockfilePipeline({ ...deps, projects: this.projects })];
   }
 
   /** Configuration files changed: re-read manifests, tsconfigs, .npmrc and environments on the next check. */
