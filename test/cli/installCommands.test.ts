@@ -2,7 +2,8 @@
  * Install commands where made-up names really get installed (issue #15): a README and an agent
  * instruction file, a shell script, a Dockerfile, a workflow and package.json scripts, checked by
  * the CLI against a loopback npm registry and Simple API index. Each made-up name is flagged at
- * its own range; real names, paths, computed words, exec-form RUN and non-shell code blocks are not.
+ * its own range; real names, paths, computed words, exec-form RUN, non-shell code blocks and a
+ * block after `<!-- groundcheck-ignore -->` are not.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -31,6 +32,7 @@ describe('install commands in docs, agent files, scripts, Dockerfiles, workflows
         'AGENTS.md:4:28 missing-package httpx-retry-pro',
         'Dockerfile:3:20 missing-package made-up-global-cli-zz',
         'README.md:12:12 missing-package lodahs',
+        'README.md:32:60 missing-package made-up-after-ignore-zz',
         'README.md:6:21 missing-package express-jwt-auth-helperz',
         'README.md:9:30 missing-package fastapi-utils-v3',
         'package.json:6:19 missing-package made-up-scaffold-zz',
@@ -42,7 +44,7 @@ describe('install commands in docs, agent files, scripts, Dockerfiles, workflows
       const sarif = await runCliProcess(['check', 'README.md', '--format', 'sarif', '--no-cache', '--index-url', index.url], root, isolatedEnv(root));
       const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] }).runs[0].results;
       assert.deepStrictEqual(results.map((x) => `${x.ruleId} ${x.locations[0].physicalLocation.artifactLocation.uri}:${x.locations[0].physicalLocation.region.startLine}:${x.locations[0].physicalLocation.region.startColumn}`).sort(), [
-        'missing-package README.md:12:12', 'missing-package README.md:6:21', 'missing-package README.md:9:30',
+        'missing-package README.md:12:12', 'missing-package README.md:32:60', 'missing-package README.md:6:21', 'missing-package README.md:9:30',
       ]);
     } finally {
       await registry.stop();

@@ -22,11 +22,22 @@ function lineStarts(text: string): number[] {
 
 export async function installNamesInMarkdown(text: string): Promise<InstallName[]> {
   if (!/\b(npm|npx|yarn|pnpm|pnpx|bunx?|pip3?|uvx?|poetry|pipx)\b/.test(text)) return [];
-  parser ??= new MarkdownIt();
+  parser ??= new MarkdownIt({ html: true }); // (CommonMark: HTML blocks, comments among them, are HTML, not text)
   const starts = lineStarts(text);
   const lineText = (n: number) => text.slice(starts[n] ?? text.length, (starts[n + 1] ?? text.length + 1) - 1).replace(/\r$/, '');
   const out: InstallName[] = [];
+  // `<!-- groundcheck-ignore -->` on its own before a block: that block's commands are examples
+  // with made-up names on purpose (`pip install coffee` in a resolver tutorial), not to be checked.
+  let skipNextBlock = false;
   for (const token of parser.parse(text, {})) {
+    if (token.type === 'html_block' && /<!--\s*groundcheck-ignore\b[^>]*-->/.test(token.content)) {
+      skipNextBlock = true;
+      continue;
+    }
+    if (skipNextBlock && (token.type === 'fence' || token.type === 'code_block' || token.type === 'inline')) {
+      skipNextBlock = false;
+      continue;
+    }
     if ((token.type === 'fence' || token.type === 'code_block') && token.map) {
       const lang = token.type === 'fence' ? token.info.trim().split(/\s+/)[0].toLowerCase() : '';
       if (!SHELL_LANGS.has(lang)) continue;
