@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extractReferences } from '../../server/src/core/extract';
 import { extractJavaScript } from '../../server/src/core/extract/javascript';
+import { installNamesInShell } from '../../server/src/core/extract/shellCommands';
 
 const fixture = path.resolve(__dirname, '../../../test/fixtures/monorepo/packages/app/src/real.ts');
 
@@ -86,5 +87,19 @@ describe('type references outside import statements', () => {
       ['import-type', 'express', 4, 20, true],
       ['reference-types', 'vite/client', 0, 22, true],
     ]);
+  });
+});
+
+describe('install commands in shell (tree-sitter-bash)', () => {
+  it('finds the names each command installs or runs, and nothing else', async () => {
+    const names = async (text: string) => (await installNamesInShell(text)).map((n) => `${n.ecosystem}:${n.name}${n.spec ? `@${n.spec}` : ''} ${text.slice(n.offset, n.offset + n.length)}`);
+    assert.deepStrictEqual(await names('npm install -D express-jwt-auth-helperz lodash@^4'), ['npm:express-jwt-auth-helperz express-jwt-auth-helperz', 'npm:lodash@^4 lodash']);
+    assert.deepStrictEqual(await names('cd app && npx create-next-app@latest my-app --ts'), ['npm:create-next-app@latest create-next-app'], 'npx: the package run, not its arguments');
+    assert.deepStrictEqual(await names('RUN_ME=1 sudo npm i -g @scope/cli'), ['npm:@scope/cli @scope/cli']);
+    assert.deepStrictEqual(await names('python3 -m pip install --upgrade --keyring-provider import "requests[socks]>=2" -r req.txt'), ['pypi:requests@>=2 requests']);
+    assert.deepStrictEqual(await names('npm install ./local ../x git+https://github.com/a/b.git user/repo file:../y pkg.tgz'), [], 'paths, URLs, git and GitHub shorthands are not names');
+    assert.deepStrictEqual(await names('pnpm add $PKG "$(cat list)" react'), ['npm:react react'], 'expansions are not judged');
+    assert.deepStrictEqual(await names('echo npm install nope; yarn add alias@npm:real-pkg@1'), ['npm:real-pkg@1 real-pkg'], 'an echo is not a command; an alias installs its target');
+    assert.deepStrictEqual(await names('uvx ruff check . && pipx run black --check'), ['pypi:ruff ruff', 'pypi:black black']);
   });
 });
