@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseTree, findNodeAtLocation } from 'jsonc-parser';
 import { parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { installNamesInMarkdown } from './markdownCommands';
+import { LineIndex } from '../lineIndex';
 import { installNamesInShell } from './shellCommands';
 import type { InstallName } from './installCommands';
 
@@ -29,12 +30,6 @@ export function installDocumentKind(file: string, languageId?: string): InstallD
   return undefined;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
 interface DockerfileAst {
   DockerfileParser: {
     parse(text: string): {
@@ -46,14 +41,14 @@ interface DockerfileAst {
 async function dockerfileNames(text: string): Promise<InstallName[]> {
   // (typed here by what is used: its own typings pull in LSP types, which core/ does not import)
   const { DockerfileParser } = require('dockerfile-ast') as DockerfileAst;
-  const starts = lineStarts(text);
+  const lines = new LineIndex(text);
   const out: InstallName[] = [];
   for (const instruction of DockerfileParser.parse(text).getInstructions()) {
     if (instruction.getKeyword() !== 'RUN') continue;
     const range = instruction.getArgumentsRange();
     if (!range) continue;
-    const from = starts[range.start.line] + range.start.character;
-    const to = starts[range.end.line] + range.end.character;
+    const from = lines.offsetAt(range.start.line, range.start.character);
+    const to = lines.offsetAt(range.end.line, range.end.character);
     const shell = text.slice(from, to);
     if (shell.trimStart().startsWith('[')) continue; // exec form: JSON, not shell
     out.push(...(await installNamesInShell(shell, (o) => from + o)));
@@ -63,7 +58,7 @@ async function dockerfileNames(text: string): Promise<InstallName[]> {
 
 async function workflowNames(text: string): Promise<InstallName[]> {
   const doc = parseDocument(text, { keepSourceTokens: false });
-  const starts = lineStarts(text);
+  const lines = new LineIndex(text);
   const runs: YamlNode[] = [];
   const walk = (node: unknown): void => {
     if (isMap(node)) {
@@ -81,23 +76,7 @@ async function workflowNames(text: string): Promise<InstallName[]> {
     const type = (node as { type?: string }).type;
     if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
       // `run: |`: the lines below, less their indentation
-      const firstLine = starts.findIndex((s, i) => s <= start && (starts[i + 1] ?? Infinity) > start) + 1;
-      const lines = value.split('\n');
-      const valueStarts: number[] = [];
-      const docStarts: number[] = [];
-      let acc = 0;
-      lines.forEach((line, i) => {
-        const srcStart = starts[firstLine + i] ?? text.length;
-        const srcLine = text.slice(srcStart, (starts[firstLine + i + 1] ?? text.length + 1) - 1).replace(/\r$/, '');
-        valueStarts.push(acc);
-        docStarts.push(srcStart + (srcLine.endsWith(line) ? srcLine.length - line.length : 0));
-        acc += line.length + 1;
-      });
-      out.push(...(await installNamesInShell(value, (o) => {
-        let i = valueStarts.length - 1;
-        while (i > 0 && valueStarts[i] > o) i--;
-        return docStarts[i] + (o - valueStarts[i]);
-      })));
+      out.push(...(await installNamesInShell(value, lines.dedentedOffsets(lines.positionAt(start).line + 1, value.split('\n')))));
     } else {
       const quoted = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE';
       if (text.slice(start + (quoted ? 1 : 0), start + (quoted ? 1 : 0) + value.length) !== value) continue; // escapes: offsets unknown

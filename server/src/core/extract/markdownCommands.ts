@@ -6,6 +6,7 @@
  */
 import MarkdownIt = require('markdown-it');
 import { installNamesInShell } from './shellCommands';
+import { LineIndex } from '../lineIndex';
 import type { InstallName } from './installCommands';
 
 const SHELL_LANGS = new Set(['', 'sh', 'bash', 'shell', 'zsh', 'console', 'shell-session', 'terminal', 'cmd', 'powershell', 'ps1', 'dockerfile', 'docker']);
@@ -14,17 +15,10 @@ const PROMPT = /^\s*(?:\$|%|>|PS>|❯)\s/;
 
 let parser: MarkdownIt | undefined;
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
 export async function installNamesInMarkdown(text: string): Promise<InstallName[]> {
   if (!/\b(npm|npx|yarn|pnpm|pnpx|bunx?|pip3?|uvx?|poetry|pipx)\b/.test(text)) return [];
   parser ??= new MarkdownIt({ html: true }); // (CommonMark: HTML blocks, comments among them, are HTML, not text)
-  const starts = lineStarts(text);
-  const lineText = (n: number) => text.slice(starts[n] ?? text.length, (starts[n + 1] ?? text.length + 1) - 1).replace(/\r$/, '');
+  const doc = new LineIndex(text);
   const out: InstallName[] = [];
   // `<!-- groundcheck-ignore -->` on its own before a block: that block's commands are examples
   // with made-up names on purpose (`pip install coffee` in a resolver tutorial), not to be checked.
@@ -45,28 +39,20 @@ export async function installNamesInMarkdown(text: string): Promise<InstallName[
       // indented code), less the indentation Markdown removed: map each back to its source line.
       const first = token.map[0] + (token.type === 'fence' ? 1 : 0);
       const lines = token.content.replace(/\n$/, '').split('\n');
-      const valueStarts: number[] = [];
-      const docStarts: number[] = [];
-      let shell = '';
-      lines.forEach((line, i) => {
-        const src = lineText(first + i);
-        valueStarts.push(shell.length);
-        docStarts.push((starts[first + i] ?? text.length) + (src.endsWith(line) ? src.length - line.length : 0));
-        const prompt = PROMPT.exec(line);
-        // `console` blocks: commands follow a prompt, other lines are output; elsewhere a leading `$ ` is a prompt too
-        if (CONSOLE_LANGS.has(lang)) shell += prompt ? ' '.repeat(prompt[0].length) + line.slice(prompt[0].length) : ' '.repeat(line.length);
-        else shell += line.startsWith('$ ') ? '  ' + line.slice(2) : line;
-        shell += '\n';
-      });
-      out.push(...(await installNamesInShell(shell, (o) => {
-        let i = valueStarts.length - 1;
-        while (i > 0 && valueStarts[i] > o) i--;
-        return docStarts[i] + (o - valueStarts[i]);
-      })));
+      // `console` blocks: commands follow a prompt, other lines are output; elsewhere a leading
+      // `$ ` is a prompt too. Either way each line keeps its length, so offsets map line for line.
+      const shell = lines
+        .map((line) => {
+          const prompt = PROMPT.exec(line);
+          if (CONSOLE_LANGS.has(lang)) return prompt ? ' '.repeat(prompt[0].length) + line.slice(prompt[0].length) : ' '.repeat(line.length);
+          return line.startsWith('$ ') ? '  ' + line.slice(2) : line;
+        })
+        .join('\n');
+      out.push(...(await installNamesInShell(shell, doc.dedentedOffsets(first, lines))));
     } else if (token.type === 'inline' && token.map && token.children) {
       // Inline code carries no column: find each span, in order, in the paragraph's own lines.
-      let cursor = starts[token.map[0]] ?? text.length;
-      const end = starts[token.map[1]] ?? text.length;
+      let cursor = doc.offsetAt(token.map[0], 0);
+      const end = doc.offsetAt(token.map[1], 0);
       for (const child of token.children) {
         if (child.type !== 'code_inline' || !child.content) continue;
         const at = text.indexOf(child.content, cursor);

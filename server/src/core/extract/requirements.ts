@@ -3,6 +3,7 @@
  * setup.cfg. Requirement strings are read with a PEP 508 parser; TOML with a TOML parser.
  */
 import type { Range } from '../model';
+import { LineIndex } from '../lineIndex';
 import type { CommentText } from '../findings/suppressions';
 
 // smol-toml ships a CommonJS build; its type declarations are written as ES module ones.
@@ -157,20 +158,13 @@ export function parseRequirementsTxt(text: string): RequirementsFile {
 
 /** Finds where a TOML string value or key sits, searching forward from the last hit so repeated values map in order. */
 class Locator {
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
   private from = 0;
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    this.lines = new LineIndex(text);
   }
   private position(offset: number) {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.lineStarts[lo] };
+    return this.lines.positionAt(offset);
   }
   /** Range of `name` inside the next occurrence of the quoted string `value`. */
   valueRange(value: string, name: string): Range | undefined {

@@ -5,6 +5,7 @@
  */
 import type { Node as SyntaxNode, Parser as TSParser } from 'web-tree-sitter';
 import { treeSitterParser } from './treeSitter';
+import { LineIndex } from '../lineIndex';
 import { installNames, type InstallName, type Word } from './installCommands';
 
 export function bashParser(): Promise<TSParser> {
@@ -34,13 +35,6 @@ function wordText(node: SyntaxNode): string | undefined {
   }
 }
 
-/** Offsets of each line's start, to turn tree-sitter's (row, column) into an offset. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
 /**
  * The packages the install commands in `text` name. Offsets are in `text`; `map` turns them into
  * document offsets when the text was taken out of a larger document (a Markdown code block).
@@ -50,8 +44,8 @@ export async function installNamesInShell(text: string, map: (offset: number) =>
   const parser = await bashParser();
   const tree = parser.parse(text);
   if (!tree) return [];
-  const starts = lineStarts(text);
-  const at = (node: SyntaxNode) => starts[node.startPosition.row] + node.startPosition.column;
+  const lines = new LineIndex(text);
+  const at = (node: SyntaxNode) => lines.offsetAt(node.startPosition.row, node.startPosition.column);
   const out: InstallName[] = [];
   try {
     const stack: SyntaxNode[] = [tree.rootNode];

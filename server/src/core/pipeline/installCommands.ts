@@ -7,6 +7,7 @@
  */
 import { CancelledError, type CancellationToken, type Clock } from '../io';
 import type { CheckResult, Finding, PackageInfo, Range } from '../model';
+import { LineIndex } from '../lineIndex';
 import type { GroundcheckSettings } from '../config/settings';
 import type { DocumentInput } from '../extract';
 import { installDocumentKind, installNamesIn } from '../extract/installCommandDocuments';
@@ -36,22 +37,10 @@ export interface InstallCommandDeps {
  */
 const PLACEHOLDER_SCOPE = /^@(?:(?:your|my)[-_]?(?:org|orgname|organization|name|scope|company|team|username|user)?|username|user|org|scope|example|company)\//i;
 
-function positionAt(starts: number[], offset: number): { line: number; character: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo] };
-}
-
 /** Findings for install names in a document (shared with the package.json pipeline for `scripts`). */
 export async function installNameFindings(deps: InstallCommandDeps, file: string, text: string, names: InstallName[], settings: GroundcheckSettings, token: CancellationToken): Promise<{ findings: Finding[]; unverified: number }> {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  const rangeOf = (n: InstallName): Range => ({ start: positionAt(starts, n.offset), end: positionAt(starts, n.offset + n.length) });
+  const lines = new LineIndex(text);
+  const rangeOf = (n: InstallName): Range => ({ start: lines.positionAt(n.offset), end: lines.positionAt(n.offset + n.length) });
   const npmProject = deps.projects.npm.forFile(file);
   const npmConfig = deps.projects.npmConfigFor(npmProject, settings);
   const pipConfig = deps.python ? deps.projects.pipConfigFor(deps.projects.python.forFile(file, settings.python.environment), settings) : undefined;

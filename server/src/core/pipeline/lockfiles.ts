@@ -7,6 +7,7 @@
  */
 import type { CancellationToken, Clock } from '../io';
 import type { CheckResult, Finding } from '../model';
+import { LineIndex } from '../lineIndex';
 import type { GroundcheckSettings } from '../config/settings';
 import type { DocumentInput } from '../extract';
 import { lockedSources, lockfileKind } from '../extract/lockfileSources';
@@ -41,18 +42,7 @@ export class LockfilePipeline implements LanguagePipeline {
     const sources = lockedSources(lockfileKind(doc.path)!, doc.text);
     const project = this.deps.projects.npm.forFile(doc.path);
     const config = this.deps.projects.npmConfigFor(project, settings);
-    const starts = [0];
-    for (let i = 0; i < doc.text.length; i++) if (doc.text.charCodeAt(i) === 10) starts.push(i + 1);
-    const at = (offset: number) => {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return { line: lo, character: offset - starts[lo] };
-    };
+    const lines = new LineIndex(doc.text);
     const findings: Finding[] = [];
     const severity = settings.severity['lockfile-source'];
     for (const s of sources) {
@@ -68,7 +58,7 @@ export class LockfilePipeline implements LanguagePipeline {
       findings.push({
         code: 'lockfile-source',
         severity,
-        range: { start: at(s.offset), end: at(s.offset + s.length) },
+        range: { start: lines.positionAt(s.offset), end: lines.positionAt(s.offset + s.length) },
         message: `'${s.name}' is locked to a download from ${host}, which is not a registry this project uses (${hostOf(registryFor(config, s.name).url)}). npm ci would install whatever that host serves: regenerate the entry from the registry.`,
         data: { packageName: s.name, subpath: '', suggestions: [], registry: registryFor(config, s.name).url },
       });
