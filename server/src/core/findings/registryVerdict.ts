@@ -7,7 +7,8 @@
  */
 import type { Finding, FindingData, PackageInfo, Range, Severity } from '../model';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { missingPackageMessage, squatMessage, unverifiedMessage } from './messages';
+import { missingPackageMessage, pypiMissingRequirementMessage, squatMessage, unverifiedMessage } from './messages';
+import { normalizePythonName } from '../extract/requirements';
 
 export function registryVerdict(
   name: string,
@@ -27,5 +28,28 @@ export function registryVerdict(
   // A near miss of a far more popular name: its fix is the popular name, never an install.
   const squat = index.squatOf(name);
   if (squat) return { code: 'suspicious-package', severity: severities['suspicious-package'], range, message: squatMessage(name, squat), data: { ...data, suggestions: [squat.popular] } };
+  return undefined;
+}
+
+/**
+ * The same for a PyPI distribution named in a requirement or an install command: it does not exist
+ * on the index (with the closest real names), or the index could not be asked. The PyPI popularity
+ * index must be loaded.
+ */
+export function pypiRegistryVerdict(
+  name: string,
+  info: PackageInfo,
+  range: Range,
+  data: FindingData,
+  index: PopularIndex,
+  severities: Record<string, Severity>,
+): Finding | undefined {
+  if (info.status === 'missing') {
+    const suggestions = index.suggest(normalizePythonName(name)).map((s) => s.name);
+    return { code: 'missing-package', severity: severities['missing-package'], range, message: pypiMissingRequirementMessage(name, info, suggestions), data: { ...data, suggestions } };
+  }
+  if (info.status === 'unverified') {
+    return { code: 'unverified-package', severity: severities['unverified-package'], range, message: unverifiedMessage(name, info), data: { ...data, unverifiedReason: info.reason } };
+  }
   return undefined;
 }

@@ -19,8 +19,7 @@ import type { PackageLookup } from '../registry/lookup';
 import type { PypiConfig } from '../registry/pipConfig';
 import type { PopularIndex } from '../suggest/popularIndex';
 import type { ProjectContext } from '../project/context';
-import { pypiMissingRequirementMessage, unverifiedMessage } from '../findings/messages';
-import { registryVerdict } from '../findings/registryVerdict';
+import { pypiRegistryVerdict, registryVerdict } from '../findings/registryVerdict';
 import { lookupOnlyTimings, type LanguagePipeline } from './types';
 
 export interface InstallCommandDeps {
@@ -70,14 +69,9 @@ export async function installNameFindings(deps: InstallCommandDeps, file: string
     if (info.status === 'unverified') unverified++;
     const range = rangeOf(n);
     const data = { ecosystem: n.ecosystem, packageName: n.name, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
-    let finding: Finding | undefined;
-    if (n.ecosystem === 'npm') finding = registryVerdict(n.name, info, range, data, deps.index, settings.severity);
-    else if (info.status === 'missing') {
-      const suggestions = deps.python!.index.suggest(normalizePythonName(n.name)).map((s) => s.name);
-      finding = { code: 'missing-package', severity: settings.severity['missing-package'], range, message: pypiMissingRequirementMessage(n.name, info, suggestions), data: { ...data, suggestions } };
-    } else if (info.status === 'unverified') {
-      finding = { code: 'unverified-package', severity: settings.severity['unverified-package'], range, message: unverifiedMessage(n.name, info), data: { ...data, unverifiedReason: info.reason } };
-    }
+    const finding = n.ecosystem === 'npm'
+      ? registryVerdict(n.name, info, range, data, deps.index, settings.severity)
+      : pypiRegistryVerdict(n.name, info, range, data, deps.python!.index, settings.severity);
     if (finding && finding.severity !== 'off') findings.push({ ...finding, message: `${finding.message} (in \`${n.command}\`)` });
   }
   return { findings, unverified };

@@ -13,6 +13,7 @@ import { lookupOnlyTimings, type LanguagePipeline } from './types';
 import type { GroundcheckSettings } from '../config/settings';
 import { extractPythonDocument, pythonParser, type PythonImport } from '../extract/python';
 import { applySuppressions, pythonSuppressions, type Suppression } from '../findings/suppressions';
+import { pypiRegistryVerdict } from '../findings/registryVerdict';
 import type { PythonDocumentKind } from '../extract/pythonDocuments';
 import { normalizePythonName, parsePyproject, parseRequirementsTxt, parseSetupCfg, type Requirement } from '../extract/requirements';
 import { matchesAny } from '../resolve/specifier';
@@ -22,7 +23,7 @@ import type { PythonProjectInfo } from '../resolve/python/project';
 import type { PypiConfig } from '../registry/pipConfig';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
-import { manifestUnreadableMessage, missingVersionMessage, pypiMissingImportMessage, pypiMissingRequirementMessage, pypiUndeclaredMessage, unverifiedMessage } from '../findings/messages';
+import { manifestUnreadableMessage, missingVersionMessage, pypiMissingImportMessage, pypiUndeclaredMessage, unverifiedMessage } from '../findings/messages';
 const pep440 = require('@renovatebot/pep440') as { satisfies(version: string, specifier: string): boolean; validRange(specifier: string): boolean };
 
 export interface PythonPipelineDeps {
@@ -111,13 +112,10 @@ export class PythonPipeline implements LanguagePipeline {
       const r = todo[i];
       const info = infos[i];
       const data = { ecosystem: 'pypi' as const, packageName: r.name, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
-      if (info.status === 'unverified') {
-        unverified++;
-        findings.push({ code: 'unverified-package', severity: settings.severity['unverified-package'], message: unverifiedMessage(r.name, info), range: r.range, data: { ...data, unverifiedReason: info.reason } });
-      } else if (info.status === 'missing') {
-        await this.deps.index.ready();
-        data.suggestions = this.suggestions(r.name);
-        findings.push({ code: 'missing-package', severity: settings.severity['missing-package'], message: pypiMissingRequirementMessage(r.name, info, data.suggestions), range: r.range, data });
+      if (info.status !== 'exists') {
+        if (info.status === 'unverified') unverified++;
+        else await this.deps.index.ready();
+        findings.push(pypiRegistryVerdict(r.name, info, r.range, data, this.deps.index, settings.severity)!);
       } else if (r.specifier && info.versions && info.versions.length > 0 && pep440.validRange(r.specifier) && !info.versions.some((v) => pep440.satisfies(v, r.specifier))) {
         // The fix pins the newest release (the code action finds the specifier after the name).
         findings.push({ code: 'missing-version', severity: settings.severity['missing-version'], message: missingVersionMessage(r.name, r.specifier, info), range: r.range, data: { ...data, suggestions: info.latest ? [`==${info.latest}`] : [] } });
