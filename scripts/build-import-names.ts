@@ -16,6 +16,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { normalizePythonName } from '../server/src/core/extract/requirements';
 
 const PYRIGHT = 'pyright@1.1.414';
 const LISTS = '/var/lib/apt/lists';
@@ -23,7 +24,6 @@ const SITE = 'usr/lib/python3/dist-packages/';
 /** Top-level folders that packages ship by mistake; they name no import anyone relies on. */
 const JUNK = new Set(['tests', 'test', 'testing', 'docs', 'doc', 'examples', 'example', 'scripts', 'benchmarks', 'build', 'src', 'bin', 'data', 'share', 'tools', 'utils', 'lib', 'contrib', 'debian']);
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 type Source = 'debian' | 'typeshed';
 /** import name -> distribution -> sources that say so */
@@ -34,7 +34,7 @@ const subPairs = new Map<string, Map<string, Set<Source>>>();
 const display = new Map<string, string>();
 function add(module: string, name: string, source: Source, into = pairs): void {
   if (!module.split('.').every((m) => IDENT.test(m)) || JUNK.has(module.toLowerCase()) || module.startsWith('__')) return;
-  const distribution = normalize(name);
+  const distribution = normalizePythonName(name);
   if (!display.has(distribution) || source === 'typeshed') display.set(distribution, source === 'debian' ? name.replace(/_/g, '-') : name);
   let dists = into.get(module);
   if (!dists) into.set(module, (dists = new Map()));
@@ -109,7 +109,7 @@ const sources = { debian: `${readDebian()}, read ${today}`, typeshed: `${readTyp
 const differing: Record<string, [string, string][]> = {};
 const sameName: string[] = [];
 for (const [module, dists] of [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-  let other = [...dists].filter(([d]) => normalize(d) !== normalize(module));
+  let other = [...dists].filter(([d]) => normalizePythonName(d) !== normalizePythonName(module));
   if (other.length < dists.size) {
     sameName.push(module);
     // Many others beside a same-name distribution ship plugins into its package (twisted/plugins/).
@@ -122,7 +122,7 @@ for (const [module, dists] of [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
 for (const [sub, dists] of subPairs) {
   const top = pairs.get(sub.split('.')[0]);
   if (!top || top.size < 3 || sameName.includes(sub.split('.')[0]) || dists.size > 2) continue;
-  const other = [...dists].filter(([d]) => normalize(d) !== normalize(sub));
+  const other = [...dists].filter(([d]) => normalizePythonName(d) !== normalizePythonName(sub));
   if (other.length > 0) differing[sub] = other.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([d, s]) => [display.get(d)!, [...s].sort().map((x) => x[0]).join('')]);
 }
 

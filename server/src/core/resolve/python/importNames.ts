@@ -7,6 +7,7 @@
  */
 import { nodeFileSystem as fs } from '../../io';
 import { dataFile } from '../../dataFiles';
+import { normalizePythonName } from '../../extract/requirements';
 
 export const IMPORT_TO_DISTRIBUTIONS: Record<string, string[]> = {
   cv2: ['opencv-python', 'opencv-python-headless', 'opencv-contrib-python'],
@@ -91,8 +92,6 @@ export function isValidDistributionName(name: string): boolean {
   return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
 }
 
-const normalized = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
-
 /**
  * The distributions that could provide an import, most likely first.
  * - A top level that package metadata knows (a distribution of that name ships it, or another
@@ -125,7 +124,7 @@ export function candidateDistributions(module: string): string[] {
   if (top.startsWith('_') && known.length === 0) out.push(top.replace(/^_+/, ''));
   const seen = new Set<string>();
   return out.filter((d) => {
-    const key = normalized(d);
+    const key = normalizePythonName(d);
     if (seen.has(key) || !isValidDistributionName(key)) return false;
     seen.add(key);
     return true;
@@ -136,9 +135,9 @@ export function candidateDistributions(module: string): string[] {
 export function importNameOfDistribution(distribution: string): string | undefined {
   if (!reverse) {
     reverse = new Map();
-    for (const [imp, dists] of Object.entries(IMPORT_TO_DISTRIBUTIONS)) for (const d of dists) if (!reverse.has(normalized(d))) reverse.set(normalized(d), imp);
-    for (const [imp, dists] of importNameData().imports) if (!imp.includes('.')) for (const d of dists) if (!reverse.has(normalized(d))) reverse.set(normalized(d), imp);
+    for (const [imp, dists] of Object.entries(IMPORT_TO_DISTRIBUTIONS)) for (const d of dists) if (!reverse.has(normalizePythonName(d))) reverse.set(normalizePythonName(d), imp);
+    for (const [imp, dists] of importNameData().imports) if (!imp.includes('.')) for (const d of dists) if (!reverse.has(normalizePythonName(d))) reverse.set(normalizePythonName(d), imp);
   }
-  return reverse.get(normalized(distribution));
+  return reverse.get(normalizePythonName(distribution));
 }
 let reverse: Map<string, string> | undefined;
