@@ -45,7 +45,8 @@ export async function installNameFindings(deps: InstallCommandDeps, file: string
   const pipConfig = deps.python ? deps.projects.pipConfigFor(deps.projects.python.forFile(file, settings.python.environment), settings) : undefined;
   // The project's own packages (a workspace member's README says how to install it before its first
   // release) and placeholders are not names to look up.
-  const own = (n: InstallName) => n.ecosystem === 'npm' && (npmProject.workspace?.packages.has(n.name) || npmProject.manifest?.name === n.name || PLACEHOLDER_SCOPE.test(n.name) || deps.projects.packagesInTree(file).has(n.name));
+  let inTree: ReadonlySet<string> | undefined; // (looked up once per document, and only if needed)
+  const own = (n: InstallName) => n.ecosystem === 'npm' && (npmProject.workspace?.packages.has(n.name) || npmProject.manifest?.name === n.name || PLACEHOLDER_SCOPE.test(n.name) || (inTree ??= deps.projects.packagesInTree(file)).has(n.name));
   const todo = names.filter((n) => !own(n) && !matchesAny(n.name, settings.allow) && !matchesAny(registryNameOf(n), settings.allow));
   const ask = (n: InstallName): Promise<PackageInfo | undefined> => {
     if (n.ecosystem === 'npm') {

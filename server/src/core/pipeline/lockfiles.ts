@@ -45,13 +45,14 @@ export class LockfilePipeline implements LanguagePipeline {
     const lines = new LineIndex(doc.text);
     const findings: Finding[] = [];
     const severity = settings.severity['lockfile-source'];
+    const defaultHost = hostOf(config.options.registry);
     for (const s of sources) {
       if (token.isCancellationRequested) break;
       if (matchesAny(s.name, settings.allow)) continue;
       const host = hostOf(s.url);
       if (!host) continue;
-      const allowed = new Set([...PUBLIC_REGISTRY_HOSTS, hostOf(registryFor(config, s.name).url), hostOf(config.options.registry)].filter(Boolean));
-      if (allowed.has(host)) continue;
+      const registry = registryFor(config, s.name).url;
+      if (PUBLIC_REGISTRY_HOSTS.has(host) || host === hostOf(registry) || host === defaultHost) continue;
       // declared by the project as a URL or git dependency: that host is the one it chose
       const declared = project.declaredSpec(s.name);
       if (declared !== undefined && dependencySource(s.name, declared).kind === 'elsewhere') continue;
@@ -59,8 +60,8 @@ export class LockfilePipeline implements LanguagePipeline {
         code: 'lockfile-source',
         severity,
         range: { start: lines.positionAt(s.offset), end: lines.positionAt(s.offset + s.length) },
-        message: `'${s.name}' is locked to a download from ${host}, which is not a registry this project uses (${hostOf(registryFor(config, s.name).url)}). npm ci would install whatever that host serves: regenerate the entry from the registry.`,
-        data: { packageName: s.name, subpath: '', suggestions: [], registry: registryFor(config, s.name).url },
+        message: `'${s.name}' is locked to a download from ${host}, which is not a registry this project uses (${hostOf(registry)}). npm ci would install whatever that host serves: regenerate the entry from the registry.`,
+        data: { packageName: s.name, subpath: '', suggestions: [], registry },
       });
     }
     return { findings: severity === 'off' ? [] : findings, references: sources.length, unverified: 0, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
