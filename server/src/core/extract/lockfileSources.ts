@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { parseAllDocuments, isMap, isScalar, type Scalar } from 'yaml';
+import { pnpmPackageKey, yarnDescriptor } from '../resolve/lockfiles';
 
 export interface LockedSource {
   /** Package name as the lockfile keys it. */
@@ -72,8 +73,8 @@ function yarnSources(text: string): LockedSource[] {
   let cursor = 0;
   for (const [key, entry] of Object.entries(doc)) {
     if (typeof entry?.resolved !== 'string' || !/^https?:/.test(entry.resolved)) continue;
-    const first = key.split(',')[0].trim().replace(/^"|"$/g, '');
-    const name = first.slice(0, first.indexOf('@', first.startsWith('@') ? 1 : 0));
+    const name = yarnDescriptor(key.split(/,\s*/)[0].replace(/^"|"$/g, ''))?.name;
+    if (!name) continue;
     const at = text.indexOf(entry.resolved, cursor);
     if (at < 0) continue;
     cursor = at + entry.resolved.length;
@@ -90,8 +91,8 @@ function pnpmSources(text: string): LockedSource[] {
     const packages = isMap(doc.contents) ? doc.contents.get('packages') : undefined;
     if (!isMap(packages)) continue;
     for (const pair of packages.items) {
-      const key = String(isScalar(pair.key) ? pair.key.value : '').replace(/^\//, '');
-      const name = key.slice(0, key.indexOf('@', key.startsWith('@') ? 1 : 0)) || key;
+      const key = String(isScalar(pair.key) ? pair.key.value : '');
+      const name = pnpmPackageKey(key)?.name ?? key;
       const resolution = isMap(pair.value) ? pair.value.get('resolution') : undefined;
       const tarball = isMap(resolution) ? (resolution.get('tarball', true) as Scalar | undefined) : undefined;
       if (tarball && typeof tarball.value === 'string' && /^https?:/.test(tarball.value) && tarball.range) {

@@ -59,6 +59,18 @@ function importerKey(lockDir: string, importerDir: string): string {
   return rel === '' ? '.' : rel;
 }
 
+/** Name and version of a pnpm `packages` key: `/eslint@7.32.0`, `eslint@7.32.0`, `/@scope/x@1.0.0(peer@1)`, lockfile v5 `/eslint/7.32.0`. */
+export function pnpmPackageKey(key: string): { name: string; version: string } | undefined {
+  const m = /^\/?((?:@[^/@]+\/)?[^/@]+)[@/]([^/(]+)/.exec(key);
+  return m ? { name: m[1], version: m[2] } : undefined;
+}
+
+/** Name and range of a yarn.lock descriptor: `eslint@^7.32.0` (classic), `eslint@npm:^7.32.0` (Berry), `@scope/x@npm:1.0.0`. */
+export function yarnDescriptor(descriptor: string): { name: string; range: string } | undefined {
+  const at = descriptor.indexOf('@', descriptor.startsWith('@') ? 1 : 0);
+  return at < 0 ? undefined : { name: descriptor.slice(0, at), range: descriptor.slice(at + 1).replace(/^npm:/, '') };
+}
+
 function pnpmLock(file: string, dir: string, text: string): Lockfile {
   // pnpm 10+ may write two YAML documents: the package manager's own dependencies, then the project's.
   const documents = parseAllDocuments(text);
@@ -83,9 +95,8 @@ function pnpmLock(file: string, dir: string, text: string): Lockfile {
   else addImporter('.', doc); // lockfile v5 without workspaces: the root's dependencies at the top
   const all = new Map<string, string[]>();
   for (const key of Object.keys(doc.packages ?? {})) {
-    // `/eslint@7.32.0`, `eslint@7.32.0`, `/@scope/x@1.0.0(peer@1)`, lockfile v5 `/eslint/7.32.0`
-    const m = /^\/?((?:@[^/@]+\/)?[^/@]+)[@/]([^/(]+)/.exec(key);
-    if (m) all.set(m[1], [...(all.get(m[1]) ?? []), m[2]]);
+    const p = pnpmPackageKey(key);
+    if (p) all.set(p.name, [...(all.get(p.name) ?? []), p.version]);
   }
   return {
     file,
@@ -142,11 +153,9 @@ function yarnLock(file: string, text: string): Lockfile {
   for (const [key, entry] of Object.entries(doc)) {
     if (key === '__metadata' || !entry?.version) continue;
     for (const descriptor of key.split(/,\s*/)) {
-      // `eslint@^7.32.0` (classic), `eslint@npm:^7.32.0` (Berry), `@scope/x@npm:1.0.0`
-      const at = descriptor.indexOf('@', descriptor.startsWith('@') ? 1 : 0);
-      if (at < 0) continue;
-      const name = descriptor.slice(0, at);
-      const range = descriptor.slice(at + 1).replace(/^npm:/, '');
+      const parsed = yarnDescriptor(descriptor);
+      if (!parsed) continue;
+      const { name, range } = parsed;
       const list = byName.get(name) ?? [];
       list.push({ ranges: [range], version: entry.version });
       byName.set(name, list);
