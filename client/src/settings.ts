@@ -26,7 +26,7 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'dockerfile' },
   { scheme: 'file', pattern: '**/.github/workflows/*.{yml,yaml}' },
   // lockfiles: where each package is downloaded from
-  { scheme: 'file', pattern: '**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}' },
+  { scheme: 'file', pattern: '**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml,bun.lock,poetry.lock,uv.lock}' },
 ];
 
 /**

@@ -85,7 +85,7 @@ describe('groundcheck check (CLI)', function () {
     const validate = ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
     const run = sarif.runs[0];
-    assert.deepStrictEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), ['missing-package', 'missing-version', 'undeclared-dependency', 'unverified-package', 'missing-export', 'export-in-other-version', 'suspicious-package', 'manifest-unreadable', 'lockfile-source', 'check-failed']);
+    assert.deepStrictEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), ['missing-package', 'missing-version', 'undeclared-dependency', 'unverified-package', 'missing-export', 'export-in-other-version', 'suspicious-package', 'manifest-unreadable', 'lockfile-source', 'lockfile-integrity', 'check-failed']);
     assert.ok(run.tool.driver.rules.length > 0, 'an empty list would pass every check');
     assert.ok(run.tool.driver.rules.every((rule: { helpUri: string }) => rule.helpUri.startsWith('https://')));
     assert.strictEqual(run.results.length, 5);

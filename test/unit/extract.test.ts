@@ -4,6 +4,8 @@ import * as path from 'path';
 import { extractReferences } from '../../server/src/core/extract';
 import { extractJavaScript } from '../../server/src/core/extract/javascript';
 import { installNamesInShell } from '../../server/src/core/extract/shellCommands';
+import { lockedEntries } from '../../server/src/core/extract/lockfileEntries';
+import { compareIntegrity, shasumIntegrity } from '../../server/src/core/registry/integrity';
 
 const fixture = path.resolve(__dirname, '../../../test/fixtures/monorepo/packages/app/src/real.ts');
 
@@ -101,5 +103,59 @@ describe('install commands in shell (tree-sitter-bash)', () => {
     assert.deepStrictEqual(await names('pnpm add $PKG "$(cat list)" react'), ['npm:react react'], 'expansions are not judged');
     assert.deepStrictEqual(await names('echo npm install nope; yarn add alias@npm:real-pkg@1'), ['npm:real-pkg@1 real-pkg'], 'an echo is not a command; an alias installs its target');
     assert.deepStrictEqual(await names('uvx ruff check . && pipx run black --check'), ['pypi:ruff ruff', 'pypi:black black']);
+  });
+});
+
+describe('lockfile entries', () => {
+  const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+  const read = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
+  const written = (text: string, s: { offset: number; length: number }) => text.slice(s.offset, s.offset + s.length);
+
+  it('reads Berry resolutions as registry versions only when they are npm: ones, at the written name', () => {
+    const text = read('lockfiles/yarn-berry/yarn.lock');
+    const entries = lockedEntries('yarn', text);
+    assert.deepStrictEqual(entries.map((e) => [e.name, e.version, written(text, e.at)]), [['lodash', '4.17.21', 'lodash'], ['yarn-berry', undefined, 'yarn-berry']]);
+    assert.ok(entries.every((e) => e.integrity === undefined), "Berry's checksum hashes its own archive, not the registry's tarball");
+  });
+
+  it('follows aliases to the published name and leaves links, workspaces and git out of registry versions', () => {
+    const text = read('lockfile-registry/package-lock.json');
+    const entries = lockedEntries('npm', text);
+    const alias = entries.find((e) => written(text, e.at) === 'my-pad')!;
+    assert.deepStrictEqual([alias.name, alias.version], ['left-pad', '1.3.0']);
+    assert.ok(!entries.some((e) => e.name === 'lockfile-registry-utils'), 'a link is the workspace, not a download');
+    const v1 = '{"lockfileVersion":1,"dependencies":{"a":{"version":"npm:b@2.0.0","integrity":"sha1-AAAA"},"g":{"version":"github:x/g#abc"}}}';
+    assert.deepStrictEqual(lockedEntries('npm', v1).map((e) => [e.name, e.version]), [['b', '2.0.0'], ['g', undefined]]);
+  });
+
+  it('takes the sha1 after # in a yarn classic URL as the integrity when there is no integrity line', () => {
+    const text = read('lockfile-registry/yarn.lock');
+    const ms = lockedEntries('yarn', text).find((e) => e.name === 'ms')!;
+    assert.strictEqual(ms.integrity?.value, `sha1-${Buffer.from('dcf63de8f1194b2292e09da8c679ea2e1e142c3c', 'hex').toString('base64')}`);
+    assert.strictEqual(written(text, ms.integrity!), 'dcf63de8f1194b2292e09da8c679ea2e1e142c3c');
+  });
+
+  it('reads uv and Poetry sources: only index entries are registry versions', () => {
+    const text = read('lockfile-registry/uv.lock');
+    const entries = lockedEntries('uv', text);
+    assert.deepStrictEqual(entries.map((e) => [e.name, e.version, e.index?.value]), [
+      ['lockfile-registry', undefined, undefined],
+      ['made-up-uv-dep-zz', '0.3.1', 'https://pypi.org/simple'],
+      ['pandas', '2.2.2', 'https://pypi.mirror.example.net/simple'],
+      ['requests', '2.32.3', 'https://pypi.org/simple'],
+    ]);
+    const poetry = '[[package]]\nname = "tool"\nversion = "1.0"\n\n[package.source]\ntype = "git"\nurl = "https://github.com/x/tool.git"\n';
+    assert.deepStrictEqual(lockedEntries('poetry', poetry).map((e) => [e.name, e.version]), [['tool', undefined]]);
+  });
+});
+
+describe('integrity comparison', () => {
+  it('compares on the strongest algorithm both name, and says nothing when they share none', () => {
+    const sha1 = shasumIntegrity('dcf63de8f1194b2292e09da8c679ea2e1e142c3c')!;
+    assert.strictEqual(compareIntegrity(sha1, ['sha512-abc=', sha1]), 'same');
+    assert.strictEqual(compareIntegrity('sha512-xyz=', ['sha512-abc=', sha1]), 'different');
+    assert.strictEqual(compareIntegrity(`sha512-abc= ${sha1}`, ['sha512-abc=']), 'same');
+    assert.strictEqual(compareIntegrity('sha256-abc=', ['sha512-abc=']), undefined);
+    assert.strictEqual(shasumIntegrity('not-hex'), undefined);
   });
 });

@@ -12,6 +12,7 @@ import { pypiEndpoint, type PypiConfig } from './registry/pipConfig';
 import { ExportTables } from './exports/exportTables';
 import { TarballStore } from './exports/tarballs';
 import { bundledNodeTypes } from './exports/nodeTypes';
+import { LockedVersions } from './registry/lockedVersions';
 
 export interface CoreOptions {
   logger: Logger;
@@ -34,6 +35,7 @@ export interface Core {
   index: PopularIndex;
   pypiLookup: PackageLookup<PypiConfig>;
   tables: ExportTables;
+  lockedVersions: LockedVersions;
   /** Writes every cache (registry answers, export tables) to disk; both adapters call it. */
   flush(): void;
   /** Empties every cache, in memory and on disk. */
@@ -77,7 +79,9 @@ export function createCore(o: CoreOptions): Core {
     concurrency: o.concurrency,
     snapshot: pypiIndex,
   });
+  const lockedVersions = new LockedVersions({ packuments: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir, concurrency: o.concurrency });
   const checker = new DocumentChecker({
+    lockedVersions,
     python: { lookup: pypiLookup, index: pypiIndex },
     fs: nodeFileSystem,
     lookup,
@@ -90,17 +94,19 @@ export function createCore(o: CoreOptions): Core {
     tables,
   });
   return {
-    checker, lookup, index, pypiLookup, tables,
+    checker, lookup, index, pypiLookup, tables, lockedVersions,
     preload: () => npmClient.preload(),
     flush: () => {
       lookup.flush();
       pypiLookup.flush();
       tables.flush();
+      lockedVersions.flush();
     },
     clear: () => {
       lookup.clear();
       pypiLookup.clear();
       tables.clear();
+      lockedVersions.clear();
     },
   };
 }

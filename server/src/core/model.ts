@@ -113,6 +113,8 @@ export type FindingCode =
   | 'manifest-unreadable'
   /** A lockfile entry downloaded from a host that is not a registry the project uses (lockfile injection). */
   | 'lockfile-source'
+  /** A lockfile entry whose integrity is not the one the registry publishes for that version. */
+  | 'lockfile-integrity'
   /** The file could not be checked at all (unreadable, nested too deeply for the parser, ...). */
   | 'check-failed';
 

@@ -70,6 +70,12 @@ export const RULES: Record<FindingCode, RuleText> = {
     full: 'npm ci and its peers install exactly what the lockfile says, from where it says. An entry whose resolved URL points at a host that is neither a registry the project is configured for nor a public npm registry (lockfile injection) installs whatever that host serves. Regenerate the entry from the registry.',
     level: 'error',
   },
+  'lockfile-integrity': {
+    name: 'LockfileIntegrity',
+    short: 'A lockfile entry whose integrity differs from the registry\'s',
+    full: 'The integrity a lockfile records for name@version is what npm ci accepts. When it is not the integrity the registry publishes for that version, the tarball that would be installed is not the published one (a tampered lockfile, or a registry that served something else). Regenerate the entry and find out who changed it.',
+    level: 'error',
+  },
   'check-failed': {
     name: 'CheckFailed',
     short: 'A file that could not be checked',

@@ -24,7 +24,7 @@ export const DEFAULT_SETTINGS: GroundcheckSettings = {
   allow: [],
   privateScopes: [],
   severity: { 'missing-package': 'error', 'missing-version': 'error', 'undeclared-dependency': 'warning', 'unverified-package': 'hint', 'missing-export': 'error', 'export-in-other-version': 'warning',
-    'suspicious-package': 'warning', 'manifest-unreadable': 'error', 'lockfile-source': 'error', 'check-failed': 'warning' },
+    'suspicious-package': 'warning', 'manifest-unreadable': 'error', 'lockfile-source': 'error', 'lockfile-integrity': 'error', 'check-failed': 'warning' },
   offline: false,
   debounceMs: 300,
   python: {},

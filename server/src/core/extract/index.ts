@@ -3,7 +3,7 @@ import type { Extraction } from './javascript';
 import { extractJavaScript, JS_LANGUAGE_IDS, type IncrementalParser } from './javascript';
 import { pythonDocumentKind } from './pythonDocuments';
 import { installDocumentKind } from './installCommandDocuments';
-import { lockfileKind } from './lockfileSources';
+import { lockfileKind } from './lockfileEntries';
 
 /**
  * Files larger than this are not parsed (reported as skipped, never silently): a hand-written file is

@@ -8,7 +8,7 @@ export function docsUrl(code: FindingCode): string {
   return DOCS_BASE + code;
 }
 
-const quoteList = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
+export const quoteList = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
 
 export function missingPackageMessage(name: string, info: PackageInfo, suggestions: string[]): string {
   const why = info.note ? `: ${info.note}` : '';

@@ -13,6 +13,7 @@ import type { PackageLookup } from '../registry/lookup';
 import type { PypiConfig } from '../registry/pipConfig';
 import type { PopularIndex } from '../suggest/popularIndex';
 import type { ExportTables } from '../exports/exportTables';
+import type { LockedVersions } from '../registry/lockedVersions';
 import { ProjectContext } from '../project/context';
 import { JavaScriptPipeline } from './javascript';
 import { PackageJsonPipeline } from './packageJson';
@@ -38,6 +39,8 @@ export interface CheckerDeps {
   homeDir?: string;
   /** Export tables for API checks (named imports, members); without them only packages are checked. */
   tables?: ExportTables;
+  /** Locked npm versions and their integrity, for lockfiles; without it only their download hosts are checked. */
+  lockedVersions?: LockedVersions;
 }
 
 /** Why a check threw, in words for the person reading the finding. */

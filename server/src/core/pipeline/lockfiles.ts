@@ -1,26 +1,42 @@
 /**
- * Lockfiles: every `resolved` URL must be on a registry the project uses for that name (its own
- * configuration, for the name's scope or by default) or on a public npm registry. Anything else is
- * `lockfile-source`: `npm ci` would fetch that package from another host, as lockfile injection
- * does. Dependencies the project itself declares from a URL or git are theirs to fetch from there.
- * No network: the check reads the lockfile and the configuration only.
+ * Lockfiles, entry by entry (extract/lockfileEntries.ts):
+ * - where it downloads from: a `resolved` URL (or uv/Poetry index) on a host that is not a registry
+ *   the project uses, nor a public one, is `lockfile-source` (`npm ci` would install whatever that
+ *   host serves, as lockfile injection does). This part needs no network.
+ * - what the registry says: a locked name it never published is `missing-package`, a version it
+ *   never published is `missing-version`, and an integrity other than the registry's for that
+ *   version is `lockfile-integrity` (the tarball `npm ci` would accept is not the one published).
+ * Dependencies the project itself declares from a URL or git are theirs to fetch from there;
+ * private-scope names are never sent to a registry the configuration did not name for them.
  */
 import type { CancellationToken, Clock } from '../io';
-import type { CheckResult, Finding } from '../model';
+import { CancelledError } from '../io';
+import type { CheckResult, Finding, FindingCode, PackageInfo, Range } from '../model';
 import { LineIndex } from '../lineIndex';
 import type { GroundcheckSettings } from '../config/settings';
 import type { DocumentInput } from '../extract';
-import { lockedSources, lockfileKind } from '../extract/lockfileSources';
+import { lockedEntries, lockfileKind, type LockedEntry } from '../extract/lockfileEntries';
+import { normalizePythonName } from '../extract/requirements';
 import { dependencySource } from '../resolve/manifest';
 import { matchesAny } from '../resolve/specifier';
-import { registryFor } from '../registry/npmrc';
+import { refusedByPrivateScope, registryFor, type NpmConfig } from '../registry/npmrc';
+import type { LockedVersionFacts, LockedVersions } from '../registry/lockedVersions';
+import { compareIntegrity } from '../registry/integrity';
+import type { PackageLookup } from '../registry/lookup';
+import type { PypiConfig } from '../registry/pipConfig';
+import type { PopularIndex } from '../suggest/popularIndex';
+import { quoteList } from '../findings/messages';
 import type { ProjectContext } from '../project/context';
 import { lookupOnlyTimings, type LanguagePipeline } from './types';
+const pep440 = require('@renovatebot/pep440') as { clean(v: string): string | null };
 
 /** Hosts of the public npm registry and its well-known aliases: lockfiles written elsewhere name them. */
 const PUBLIC_REGISTRY_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'registry.npmjs.com', 'registry.npmmirror.com']);
+/** PyPI's index and file hosts. */
+const PUBLIC_INDEX_HOSTS = new Set(['pypi.org', 'files.pythonhosted.org']);
 
-function hostOf(url: string): string | undefined {
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
   try {
     return new URL(url).host.toLowerCase();
   } catch {
@@ -28,10 +44,19 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+export interface LockfileDeps {
+  clock: Clock;
+  projects: ProjectContext;
+  index: PopularIndex;
+  /** Locked npm versions and their integrity; without it only download hosts are checked. */
+  lockedVersions?: LockedVersions;
+  python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
+}
+
 export class LockfilePipeline implements LanguagePipeline {
   readonly name = 'lockfiles';
 
-  constructor(private readonly deps: { clock: Clock; projects: ProjectContext }) {}
+  constructor(private readonly deps: LockfileDeps) {}
 
   accepts(doc: DocumentInput): boolean {
     return lockfileKind(doc.path) !== undefined;
@@ -39,31 +64,121 @@ export class LockfilePipeline implements LanguagePipeline {
 
   async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
-    const sources = lockedSources(lockfileKind(doc.path)!, doc.text);
-    const project = this.deps.projects.npm.forFile(doc.path);
-    const config = this.deps.projects.npmConfigFor(project, settings);
+    const kind = lockfileKind(doc.path)!;
+    const entries = lockedEntries(kind, doc.text).filter((e) => !matchesAny(e.name, settings.allow));
     const lines = new LineIndex(doc.text);
-    const findings: Finding[] = [];
-    const severity = settings.severity['lockfile-source'];
-    const defaultHost = hostOf(config.options.registry);
-    for (const s of sources) {
-      if (token.isCancellationRequested) break;
-      if (matchesAny(s.name, settings.allow)) continue;
-      const host = hostOf(s.url);
-      if (!host) continue;
-      const registry = registryFor(config, s.name).url;
-      if (PUBLIC_REGISTRY_HOSTS.has(host) || host === hostOf(registry) || host === defaultHost) continue;
-      // declared by the project as a URL or git dependency: that host is the one it chose
-      const declared = project.declaredSpec(s.name);
-      if (declared !== undefined && dependencySource(s.name, declared).kind === 'elsewhere') continue;
+    const rangeOf = (s: { offset: number; length: number }): Range => ({ start: lines.positionAt(s.offset), end: lines.positionAt(s.offset + s.length) });
+    const finding = (code: FindingCode, at: { offset: number; length: number }, message: string, e: LockedEntry, registry: string): Finding => ({
+      code, severity: settings.severity[code], range: rangeOf(at), message,
+      // No replace fix: a lockfile entry is regenerated by the package manager, not edited.
+      data: { ecosystem: e.ecosystem, packageName: e.name, subpath: '', suggestions: [], registry },
+    });
+    const checked = kind === 'poetry' || kind === 'uv' ? await this.python(doc, entries, settings, token, finding) : await this.npm(doc, entries, settings, token, finding);
+    const findings = checked.findings.filter((f) => f.severity !== 'off');
+    if (checked.unverified.length > 0) {
+      const reasons = checked.unverified[0].reason; // (one is enough: they are nearly always the same fault)
+      const registry = checked.unverified[0].registry;
       findings.push({
-        code: 'lockfile-source',
-        severity,
-        range: { start: lines.positionAt(s.offset), end: lines.positionAt(s.offset + s.length) },
-        message: `'${s.name}' is locked to a download from ${host}, which is not a registry this project uses (${hostOf(registry)}). npm ci would install whatever that host serves: regenerate the entry from the registry.`,
-        data: { packageName: s.name, subpath: '', suggestions: [], registry },
+        code: 'unverified-package', severity: settings.severity['unverified-package'], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `${checked.unverified.length} locked package${checked.unverified.length === 1 ? '' : 's'} could not be verified on ${registry} (${reasons}); they will be checked again. Among them: ${quoteList(checked.unverified.slice(0, 3).map((u) => u.name))}.`,
+        data: { packageName: checked.unverified[0].name, subpath: '', suggestions: [], registry, unverifiedReason: reasons },
       });
     }
-    return { findings: severity === 'off' ? [] : findings, references: sources.length, unverified: 0, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
+    return { findings: findings.filter((f) => f.severity !== 'off'), references: entries.length, unverified: checked.unverified.length, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
   }
+
+  private async npm(doc: DocumentInput, entries: LockedEntry[], settings: GroundcheckSettings, token: CancellationToken, finding: FindingFactory): Promise<Checked> {
+    const project = this.deps.projects.npm.forFile(doc.path);
+    const config = this.deps.projects.npmConfigFor(project, settings);
+    const defaultHost = hostOf(config.options.registry);
+    const findings: Finding[] = [];
+    const unverified: Unverified[] = [];
+    const toVerify: LockedEntry[] = [];
+    for (const e of entries) {
+      const registry = registryFor(config, e.name).url;
+      const host = hostOf(e.url?.value);
+      const onRegistry = !host || PUBLIC_REGISTRY_HOSTS.has(host) || host === hostOf(registry) || host === defaultHost;
+      if (!onRegistry) {
+        // declared by the project as a URL or git dependency: that host is the one it chose
+        const declared = project.declaredSpec(e.name);
+        if (declared !== undefined && dependencySource(e.name, declared).kind === 'elsewhere') continue;
+        findings.push(finding('lockfile-source', e.url!, `'${e.name}' is locked to a download from ${host}, which is not a registry this project uses (${hostOf(registry)}). npm ci would install whatever that host serves: regenerate the entry from the registry.`, e, registry));
+        continue;
+      }
+      if (e.version && !refusedByPrivateScope(config, e.name)) toVerify.push(e);
+    }
+    if (!this.deps.lockedVersions || settings.offline) return { findings, unverified };
+    const facts = await Promise.all(toVerify.map((e) => this.deps.lockedVersions!.check(e.name, e.version!, config)));
+    if (token.isCancellationRequested) throw new CancelledError();
+    await this.deps.index.ready();
+    toVerify.forEach((e, i) => {
+      const f = facts[i];
+      const message = lockedVersionMessage(e, f, this.deps.index, config);
+      if (f.status === 'unverified') unverified.push({ name: e.name, registry: f.registry, reason: f.reason ?? 'no answer' });
+      else if (f.status === 'missing-package') findings.push(finding('missing-package', e.at, message!, e, f.registry));
+      else if (f.status === 'missing-version') findings.push(finding('missing-version', e.at, message!, e, f.registry));
+      else if (e.integrity && f.integrity && compareIntegrity(e.integrity.value, f.integrity) === 'different') {
+        findings.push(finding('lockfile-integrity', e.integrity, `The integrity locked for ${e.name}@${e.version} is not the one ${f.registry} publishes for that version (${f.integrity[0].slice(0, 20)}…). The tarball npm ci would accept is not the registry's: regenerate the entry, and find out who changed it.`, e, f.registry));
+      }
+    });
+    return { findings, unverified };
+  }
+
+  private async python(doc: DocumentInput, entries: LockedEntry[], settings: GroundcheckSettings, token: CancellationToken, finding: FindingFactory): Promise<Checked> {
+    const findings: Finding[] = [];
+    const unverified: Unverified[] = [];
+    if (!this.deps.python) return { findings, unverified };
+    const config = this.deps.projects.pipConfigFor(this.deps.projects.python.forFile(doc.path, settings.python.environment), settings);
+    const configured = new Set([config.indexUrl, ...config.extraIndexUrls].map(hostOf));
+    const toVerify: LockedEntry[] = [];
+    for (const e of entries) {
+      const host = hostOf(e.index?.value);
+      if (e.index && host && !PUBLIC_INDEX_HOSTS.has(host) && !configured.has(host)) {
+        findings.push(finding('lockfile-source', e.index, `'${e.name}' is locked from the index ${host}, which is not one this project's pip configuration names (${[...configured].filter(Boolean).join(', ')}). Installing from the lockfile would take whatever that host serves: relock from your index.`, e, config.indexUrl));
+        continue;
+      }
+      if (e.version) toVerify.push(e);
+    }
+    if (settings.offline) return { findings, unverified };
+    const lookup = this.deps.python.lookup;
+    const infos = await Promise.all(toVerify.map((e) => lookup.lookup(normalizePythonName(e.name), config)));
+    if (token.isCancellationRequested) throw new CancelledError();
+    await this.deps.python.index.ready();
+    toVerify.forEach((e, i) => {
+      const info: PackageInfo = infos[i];
+      const registry = info.registry.split(' ')[0];
+      if (info.status === 'unverified') unverified.push({ name: e.name, registry, reason: info.reason ?? 'no answer' });
+      else if (info.status === 'missing') {
+        const suggestions = this.deps.python!.index.suggest(normalizePythonName(e.name)).map((s) => s.name);
+        findings.push(finding('missing-package', e.at, `'${e.name}' is locked (${e.version}) but does not exist on the package index (${registry})${suggestions.length ? `; did you mean ${quoteList(suggestions)}?` : '.'} Installing from this lockfile fails, or installs whatever someone registers under that name.`, e, registry));
+      } else if (info.versions && info.versions.length > 0 && info.source !== 'snapshot') {
+        const wanted = pep440.clean(e.version!) ?? e.version!;
+        if (!info.versions.some((v) => (pep440.clean(v) ?? v) === wanted)) {
+          findings.push(finding('missing-version', e.at, `'${e.name}' is locked at ${e.version}, a release the package index (${registry}) does not have; the newest is ${info.latest ?? 'unknown'}. Relock the project.`, e, registry));
+        }
+      }
+    });
+    return { findings, unverified };
+  }
+}
+
+type FindingFactory = (code: FindingCode, at: { offset: number; length: number }, message: string, e: LockedEntry, registry: string) => Finding;
+interface Unverified {
+  name: string;
+  registry: string;
+  reason: string;
+}
+interface Checked {
+  findings: Finding[];
+  unverified: Unverified[];
+}
+
+/** The message for a locked npm version the registry never published (undefined when it did). */
+function lockedVersionMessage(e: LockedEntry, f: LockedVersionFacts, index: PopularIndex, config: NpmConfig): string | undefined {
+  if (f.status === 'missing-package') {
+    const suggestions = registryFor(config, e.name).scoped ? [] : index.suggest(e.name).map((s) => s.name);
+    return `'${e.name}' is locked (${e.version}) but has never been published on ${f.registry}${suggestions.length ? `; did you mean ${quoteList(suggestions)}?` : '.'} npm ci fails on it, or installs whatever someone registers under that name.`;
+  }
+  if (f.status === 'missing-version') return `'${e.name}' is locked at ${e.version}, a version ${f.registry} never published; the latest is ${f.latest ?? 'unknown'}. Regenerate the lockfile.`;
+  return undefined;
 }

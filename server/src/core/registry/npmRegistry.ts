@@ -40,7 +40,7 @@ export interface ReducedPackument {
   'dist-tags'?: Record<string, string>;
   versions: string[];
   /** Per version: where its tarball is and its integrity, so a tarball is fetched without the document again. */
-  dist: Map<string, { tarball: string; integrity?: string }>;
+  dist: Map<string, { tarball: string; integrity?: string; shasum?: string }>;
 }
 
 export class NpmRegistryClient implements RegistryClient {
@@ -186,7 +186,9 @@ export async function reducePackument(body: Readable, stall?: { touch(): void; s
       out.versions.push(key);
       const v = isRecord(value) ? value : {};
       const dist = isRecord(v.dist) ? v.dist : {};
-      if (typeof dist.tarball === 'string') out.dist.set(key, { tarball: dist.tarball, integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined });
+      if (typeof dist.tarball === 'string') {
+        out.dist.set(key, { tarball: dist.tarball, integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined, shasum: typeof dist.shasum === 'string' ? dist.shasum : undefined });
+      }
     }
   };
   parser.onError = (e) => (malformed = e);
