@@ -91,12 +91,30 @@ export class Verdaccio {
     return `//127.0.0.1:${this.port}/:_authToken=${this.token}`;
   }
 
-  /** Publishes name@version; `files` (paths inside the package) replace the default empty index.js. */
+  /**
+   * Publishes name@version; `files` (paths inside the package) replace the default empty index.js.
+   * Like real packages, it names a repository unless `extra` says `repository: undefined` (the risk
+   * signals count a package without one).
+   */
   async publish(name: string, version: string, extra: Record<string, unknown> = {}, files?: Record<string, string>): Promise<void> {
-    const manifest = { name, version, description: `test package ${name}`, main: 'index.js', ...extra };
+    const manifest = { name, version, description: `test package ${name}`, main: 'index.js', repository: { type: 'git', url: `https://github.com/example/${name.replace(/^@/, '').replace('/', '-')}.git` }, ...extra };
     const content = Object.fromEntries(Object.entries(files ?? { 'index.js': 'module.exports = {};\n' }).map(([p, text]) => [`package/${p}`, text]));
     const tarball = makeTarball({ 'package/package.json': JSON.stringify(manifest, null, 2), ...content });
     await publish(manifest, tarball, { registry: this.url, [`//127.0.0.1:${this.port}/:_authToken`]: this.token, access: 'public' });
+  }
+
+  /**
+   * Rewrites when versions of a stored package were published (its document's `time`), to play
+   * packages of any age: Verdaccio stamps every publish with the moment it happened. `created`
+   * is removed, as some registries and mirrors leave it out.
+   */
+  backdate(name: string, times: Record<string, string>): void {
+    const file = path.join(this.dir, 'storage', name, 'package.json');
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { time?: Record<string, string> };
+    const time: Record<string, string> = { ...(doc.time ?? {}), ...times };
+    delete time.created;
+    doc.time = time;
+    fs.writeFileSync(file, JSON.stringify(doc));
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,8 @@ import { ExportTables } from './exports/exportTables';
 import { TarballStore } from './exports/tarballs';
 import { bundledNodeTypes } from './exports/nodeTypes';
 import { LockedVersions } from './registry/lockedVersions';
+import { PackageMetadataStore } from './registry/packageMetadata';
+import { RiskAssessor } from './findings/risk';
 
 export interface CoreOptions {
   logger: Logger;
@@ -36,6 +38,8 @@ export interface Core {
   pypiLookup: PackageLookup<PypiConfig>;
   tables: ExportTables;
   lockedVersions: LockedVersions;
+  /** Full registry documents, reduced: risk signals, hover cards, the SBOM. */
+  metadata: PackageMetadataStore;
   /** Writes every cache (registry answers, export tables) to disk; both adapters call it. */
   flush(): void;
   /** Empties every cache, in memory and on disk. */
@@ -80,8 +84,10 @@ export function createCore(o: CoreOptions): Core {
     snapshot: pypiIndex,
   });
   const lockedVersions = new LockedVersions({ packuments: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir, concurrency: o.concurrency });
+  const metadata = new PackageMetadataStore({ client: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir });
   const checker = new DocumentChecker({
     lockedVersions,
+    risk: new RiskAssessor({ metadata, index, clock: systemClock }),
     python: { lookup: pypiLookup, index: pypiIndex },
     fs: nodeFileSystem,
     lookup,
@@ -94,19 +100,21 @@ export function createCore(o: CoreOptions): Core {
     tables,
   });
   return {
-    checker, lookup, index, pypiLookup, tables, lockedVersions,
+    checker, lookup, index, pypiLookup, tables, lockedVersions, metadata,
     preload: () => npmClient.preload(),
     flush: () => {
       lookup.flush();
       pypiLookup.flush();
       tables.flush();
       lockedVersions.flush();
+      metadata.flush();
     },
     clear: () => {
       lookup.clear();
       pypiLookup.clear();
       tables.clear();
       lockedVersions.clear();
+      metadata.clear();
     },
   };
 }

@@ -92,11 +92,37 @@ export interface PackageInfo {
   credentialsWithheld?: boolean;
   /** For an unverified answer: the registry asked us to wait this long (HTTP Retry-After). */
   retryAfterMs?: number;
+  /** The registry withholds the package (HTTP 451, as npm does for packages under security review). */
+  held?: boolean;
   /** Extra context for a missing name (e.g. a security placeholder). */
   note?: string;
   /** Where the answer came from. */
   source: 'registry' | 'cache' | 'snapshot' | 'offline';
   /** When the registry was asked (ms since epoch). */
+  checkedAt: number;
+}
+
+/**
+ * What the registry's full document says about a package, for its risk signals and hover card
+ * (npm only: a Simple API index has no such facts).
+ */
+export interface PackageMetadata {
+  name: string;
+  registry: string;
+  latest?: string;
+  description?: string;
+  license?: string;
+  /** Repository URL, of the package or of its latest version. */
+  repository?: string;
+  versionCount: number;
+  /** ms since epoch: `time.created`, else the earliest version's time. */
+  firstPublished?: number;
+  /** ms since epoch: the newest version's time. */
+  lastPublished?: number;
+  /** Install hooks the latest version runs (`preinstall`, `install`, `postinstall`). */
+  installScripts: string[];
+  /** The latest version's deprecation message. */
+  deprecated?: string;
   checkedAt: number;
 }
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ancestors, type FileSystem } from '../io';
 import type { FindingCode, Severity } from '../model';
-import { DEFAULT_SETTINGS, normalizeSettings, type GroundcheckSettings } from './settings';
+import { DEFAULT_SETTINGS, normalizeSettings, type GroundcheckSettings, type RiskThresholds } from './settings';
 import { validateConfig, withPositions, type ConfigProblem } from './validate';
 
 export const PROJECT_CONFIG_FILE = 'groundcheck.json';
@@ -24,6 +24,8 @@ export interface ProjectConfig {
   exclude: string[];
   privateScopes: string[];
   severity: Partial<Record<FindingCode, Severity>>;
+  /** Risk thresholds the project sets (each replaces the editor's or CLI's). */
+  risk: Partial<RiskThresholds>;
   failOn?: FailOn;
   /** What the schema (or the JSON syntax) rejects, with where: the CLI exits 2, the editor underlines them. */
   problems: ConfigProblem[];
@@ -45,7 +47,7 @@ function parse(file: string, text: string, kind: ProjectConfig['kind'], at: (str
   if (syntax.length === 0 && raw !== undefined) problems.push(...validateConfig(file, raw, tree, at));
   const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
   const bad = (key: string) => problems.some((p) => p.key === key || p.key.startsWith(`${key}.`));
-  const normalized = normalizeSettings({ allow: bad('allow') ? [] : r.allow, privateScopes: bad('privateScopes') ? [] : r.privateScopes, severity: r.severity });
+  const normalized = normalizeSettings({ allow: bad('allow') ? [] : r.allow, privateScopes: bad('privateScopes') ? [] : r.privateScopes, severity: r.severity, risk: r.risk });
   const severity: Partial<Record<FindingCode, Severity>> = {};
   if (r.severity && typeof r.severity === 'object' && !Array.isArray(r.severity)) {
     for (const code of Object.keys(r.severity as object)) {
@@ -56,7 +58,7 @@ function parse(file: string, text: string, kind: ProjectConfig['kind'], at: (str
   problems = withPositions(problems, text);
   const failClosed = syntax.length > 0 || bad('privateScopes') || (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)));
   return {
-    file, kind, allow: normalized.allow, exclude: bad('exclude') || !Array.isArray(r.exclude) ? [] : r.exclude.filter((x): x is string => typeof x === 'string'), privateScopes: failClosed ? ['*'] : normalized.privateScopes, severity, failOn,
+    file, kind, allow: normalized.allow, risk: bad('risk') || !r.risk || typeof r.risk !== 'object' ? {} : Object.fromEntries(Object.keys(r.risk).filter((k) => k in normalized.risk && !bad(`risk.${k}`)).map((k) => [k, normalized.risk[k as keyof RiskThresholds]])), exclude: bad('exclude') || !Array.isArray(r.exclude) ? [] : r.exclude.filter((x): x is string => typeof x === 'string'), privateScopes: failClosed ? ['*'] : normalized.privateScopes, severity, failOn,
     problems, errors: problems.map((p) => `${file}:${(p.line ?? 0) + 1}:${(p.character ?? 0) + 1}: ${p.message}`),
   };
 }
@@ -93,5 +95,6 @@ export function mergeSettings(base: GroundcheckSettings, project: ProjectConfig 
     allow: [...new Set([...base.allow, ...project.allow])],
     privateScopes: [...new Set([...base.privateScopes, ...project.privateScopes])],
     severity,
+    risk: { ...base.risk, ...project.risk },
   };
 }

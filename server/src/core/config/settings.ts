@@ -11,6 +11,8 @@ export interface GroundcheckSettings {
   /** Never touch the network: answers come from the cache and the bundled snapshot, else "unverified". */
   offline: boolean;
   debounceMs: number;
+  /** Thresholds of the risk signals of names that exist (findings/risk.ts). */
+  risk: RiskThresholds;
   python: {
     /** The package index (a Simple API URL); else pip's own configuration, else PyPI. */
     indexUrl?: string;
@@ -27,8 +29,18 @@ export const DEFAULT_SETTINGS: GroundcheckSettings = {
     'suspicious-package': 'warning', 'manifest-unreadable': 'error', 'lockfile-source': 'error', 'lockfile-integrity': 'error', 'check-failed': 'warning' },
   offline: false,
   debounceMs: 300,
+  risk: { newPackageDays: 30, fewVersions: 2, minMonthlyDownloads: 1000 },
   python: {},
 };
+
+export interface RiskThresholds {
+  /** First published fewer days ago than this: "new". */
+  newPackageDays: number;
+  /** This many versions or fewer: "few versions". */
+  fewVersions: number;
+  /** Fewer monthly downloads than this (per the bundled snapshot): "unpopular". */
+  minMonthlyDownloads: number;
+}
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -52,6 +64,21 @@ export function normalizeSettings(raw: unknown): GroundcheckSettings {
     severity,
     offline: r.offline === true,
     debounceMs: Number.isFinite(debounce) && debounce >= 0 ? Math.min(debounce, 10_000) : DEFAULT_SETTINGS.debounceMs,
+    risk: normalizeRisk(r.risk),
     python: { indexUrl: text(py.indexUrl), environment: text(py.environment) },
+  };
+}
+
+function normalizeRisk(raw: unknown): RiskThresholds {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const count = (v: unknown, fallback: number, max: number) => {
+    const n = Number(v);
+    return v !== undefined && Number.isFinite(n) && n >= 0 ? Math.min(Math.floor(n), max) : fallback;
+  };
+  const d = DEFAULT_SETTINGS.risk;
+  return {
+    newPackageDays: count(r.newPackageDays, d.newPackageDays, 3650),
+    fewVersions: count(r.fewVersions, d.fewVersions, 1000),
+    minMonthlyDownloads: count(r.minMonthlyDownloads, d.minMonthlyDownloads, 1e9),
   };
 }

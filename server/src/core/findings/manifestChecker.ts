@@ -20,6 +20,7 @@ import { refusedByPrivateScope } from '../registry/npmrc';
 import type { PackageLookup } from '../registry/lookup';
 import type { PopularIndex } from '../suggest/popularIndex';
 import { registryVerdict } from './registryVerdict';
+import type { RiskAssessor } from './risk';
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
@@ -28,6 +29,8 @@ export interface ManifestCheckerDeps {
   index: PopularIndex;
   /** Whether a published version satisfies a range (undefined: unknown); remembered across runs. */
   satisfiable?: (name: string, range: string, config: NpmConfig) => Promise<boolean | undefined>;
+  /** Risk signals of names that exist (suspicious-package beyond the squat rule); without it, only the squat rule. */
+  risk?: RiskAssessor;
 }
 
 interface Entry {
@@ -87,7 +90,8 @@ export class ManifestChecker {
   private async verdict(e: Entry, info: PackageInfo, config: NpmConfig, settings: GroundcheckSettings): Promise<Finding | undefined> {
     const data = { packageName: e.registryName, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
     await this.deps.index.ready();
-    return registryVerdict(e.registryName, info, e.nameRange, data, this.deps.index, settings.severity) ?? this.rangeVerdict(e, info, config, settings, data);
+    const risk = await this.deps.risk?.assess(e.registryName, info, config, settings);
+    return registryVerdict(e.registryName, info, e.nameRange, data, this.deps.index, settings.severity, risk) ?? this.rangeVerdict(e, info, config, settings, data);
   }
 
   /** A range no published version satisfies; the version list is consulted only when `latest` does not satisfy it. */

@@ -9,6 +9,7 @@ import type { Finding, FindingData, PackageInfo, Range, Severity } from '../mode
 import type { PopularIndex } from '../suggest/popularIndex';
 import { missingPackageMessage, pypiMissingRequirementMessage, squatMessage, unverifiedMessage } from './messages';
 import { normalizePythonName } from '../extract/requirements';
+import { riskMessage, type RiskAssessment } from './risk';
 
 export function registryVerdict(
   name: string,
@@ -17,6 +18,8 @@ export function registryVerdict(
   data: FindingData,
   index: PopularIndex,
   severities: Record<string, Severity>,
+  /** The name's risk signals, when it was assessed (findings/risk.ts). */
+  risk?: RiskAssessment,
 ): Finding | undefined {
   if (info.status === 'missing') {
     const suggestions = index.suggest(name).map((s) => s.name);
@@ -28,6 +31,11 @@ export function registryVerdict(
   // A near miss of a far more popular name: its fix is the popular name, never an install.
   const squat = index.squatOf(name);
   if (squat) return { code: 'suspicious-package', severity: severities['suspicious-package'], range, message: squatMessage(name, squat), data: { ...data, suggestions: [squat.popular] } };
+  if (info.held) {
+    const suggestions = index.suggest(name).map((s) => s.name);
+    return { code: 'suspicious-package', severity: severities['suspicious-package'], range, message: `'${name}' is held by ${info.registry}: ${info.note}. Nothing of it can be installed; registries do this to packages under security review.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, data: { ...data, suggestions } };
+  }
+  if (risk?.suspicious) return { code: 'suspicious-package', severity: severities['suspicious-package'], range, message: riskMessage(name, risk), data: { ...data, suggestions: risk.imitation ? [risk.imitation.popular] : [] } };
   return undefined;
 }
 

@@ -14,6 +14,7 @@ import type { PypiConfig } from '../registry/pipConfig';
 import type { PopularIndex } from '../suggest/popularIndex';
 import type { ExportTables } from '../exports/exportTables';
 import type { LockedVersions } from '../registry/lockedVersions';
+import type { RiskAssessor } from '../findings/risk';
 import { ProjectContext } from '../project/context';
 import { JavaScriptPipeline } from './javascript';
 import { PackageJsonPipeline } from './packageJson';
@@ -41,6 +42,8 @@ export interface CheckerDeps {
   tables?: ExportTables;
   /** Locked npm versions and their integrity, for lockfiles; without it only their download hosts are checked. */
   lockedVersions?: LockedVersions;
+  /** Risk signals of names that exist (suspicious-package beyond the squat rule); without it, only the squat rule. */
+  risk?: RiskAssessor;
 }
 
 /** Why a check threw, in words for the person reading the finding. */

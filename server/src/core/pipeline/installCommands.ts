@@ -20,6 +20,7 @@ import type { PypiConfig } from '../registry/pipConfig';
 import type { PopularIndex } from '../suggest/popularIndex';
 import type { ProjectContext } from '../project/context';
 import { pypiRegistryVerdict, registryVerdict } from '../findings/registryVerdict';
+import type { RiskAssessor } from '../findings/risk';
 import { lookupOnlyTimings, type LanguagePipeline } from './types';
 
 export interface InstallCommandDeps {
@@ -28,6 +29,8 @@ export interface InstallCommandDeps {
   python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
   clock: Clock;
   projects: ProjectContext;
+  /** Risk signals of names that exist (suspicious-package beyond the squat rule); without it, only the squat rule. */
+  risk?: RiskAssessor;
 }
 
 /**
@@ -59,6 +62,8 @@ export async function installNameFindings(deps: InstallCommandDeps, file: string
   };
   const infos = await Promise.all(todo.map(ask));
   if (token.isCancellationRequested) throw new CancelledError();
+  const risks = await Promise.all(todo.map((n, i) => (n.ecosystem === 'npm' && infos[i] ? deps.risk?.assess(n.name, infos[i]!, npmConfig, settings) : undefined)));
+  if (token.isCancellationRequested) throw new CancelledError();
   await deps.index.ready();
   await deps.python?.index.ready();
   const findings: Finding[] = [];
@@ -71,7 +76,7 @@ export async function installNameFindings(deps: InstallCommandDeps, file: string
     const range = rangeOf(n);
     const data = { ecosystem: n.ecosystem, packageName: n.name, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
     const finding = n.ecosystem === 'npm'
-      ? registryVerdict(n.name, info, range, data, deps.index, settings.severity)
+      ? registryVerdict(n.name, info, range, data, deps.index, settings.severity, risks[i])
       : pypiRegistryVerdict(n.name, info, range, data, deps.python!.index, settings.severity);
     if (finding && finding.severity !== 'off') findings.push({ ...finding, message: `${finding.message} (in \`${n.command}\`)` });
   }

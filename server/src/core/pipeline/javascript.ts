@@ -19,6 +19,7 @@ import type { ExportTables, ModuleQuery } from '../exports/exportTables';
 import type { ProjectContext } from '../project/context';
 import { undeclaredMessage } from '../findings/messages';
 import { registryVerdict } from '../findings/registryVerdict';
+import type { RiskAssessment, RiskAssessor } from '../findings/risk';
 import { applySuppressions } from '../findings/suppressions';
 import { ApiChecker } from '../findings/apiChecker';
 import type { CheckOptions, LanguagePipeline } from './types';
@@ -32,6 +33,8 @@ export interface JavaScriptPipelineDeps {
   projects: ProjectContext;
   /** Export tables for API checks (named imports, members); without them only packages are checked. */
   tables?: ExportTables;
+  /** Risk signals of names that exist (suspicious-package beyond the squat rule); without it, only the squat rule. */
+  risk?: RiskAssessor;
 }
 
 interface PendingPackage {
@@ -141,6 +144,9 @@ export class JavaScriptPipeline implements LanguagePipeline {
 
     const results = await Promise.all(pending.map((p) => this.lookupPackage(p, settings)));
     if (token.isCancellationRequested) throw new CancelledError();
+    const risk = this.deps.risk;
+    const risks = risk ? await Promise.all(pending.map((p, i) => results[i] && risk.assess(p.registryName, results[i]!, this.npmConfigFor(p.project, settings), settings))) : [];
+    if (token.isCancellationRequested) throw new CancelledError();
 
     const findings: Finding[] = [];
     let unverified = 0;
@@ -155,7 +161,7 @@ export class JavaScriptPipeline implements LanguagePipeline {
         await yieldToEventLoop();
         if (token.isCancellationRequested) throw new CancelledError();
       }
-      let finding = this.toFinding(pending[i], info, doc.path, settings.severity);
+      let finding = this.toFinding(pending[i], info, doc.path, settings.severity, risks[i]);
       // `import type { Request } from 'express'`: what to add is @types/express, when it exists
       if (finding?.code === 'undeclared-dependency' && pending[i].ref.typeOnly) finding = await this.withTypesPackage(finding, pending[i], settings);
       if (finding && finding.severity !== 'off') findings.push(finding);
@@ -244,11 +250,11 @@ export class JavaScriptPipeline implements LanguagePipeline {
     return info;
   }
 
-  private toFinding(p: PendingPackage, info: PackageInfo, file: string, severities: Record<string, Severity>): Finding | undefined {
+  private toFinding(p: PendingPackage, info: PackageInfo, file: string, severities: Record<string, Severity>, risk?: RiskAssessment): Finding | undefined {
     const base = { range: p.ref.range };
     const data = { packageName: p.name, subpath: p.subpath, suggestions: [] as string[], registry: info.registry, latest: info.latest };
     // Missing, unverified, or a squat (a warning whether declared or not: declared, `npm install` fetches it).
-    const verdict = registryVerdict(p.registryName, info, p.ref.range, data, this.deps.index, severities);
+    const verdict = registryVerdict(p.registryName, info, p.ref.range, data, this.deps.index, severities, risk);
     if (verdict) return verdict;
     // Fine if declared, or if a package manager put it somewhere we did not look.
     const manifest = p.project.manifest;

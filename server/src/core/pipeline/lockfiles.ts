@@ -25,6 +25,8 @@ import { compareIntegrity } from '../registry/integrity';
 import type { PackageLookup } from '../registry/lookup';
 import type { PypiConfig } from '../registry/pipConfig';
 import type { PopularIndex } from '../suggest/popularIndex';
+import type { RiskAssessor } from '../findings/risk';
+import { registryVerdict } from '../findings/registryVerdict';
 import { quoteList } from '../findings/messages';
 import type { ProjectContext } from '../project/context';
 import { lookupOnlyTimings, type LanguagePipeline } from './types';
@@ -51,6 +53,8 @@ export interface LockfileDeps {
   /** Locked npm versions and their integrity; without it only download hosts are checked. */
   lockedVersions?: LockedVersions;
   python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
+  /** Risk signals of locked names that exist (suspicious-package). */
+  risk?: RiskAssessor;
 }
 
 export class LockfilePipeline implements LanguagePipeline {
@@ -111,6 +115,15 @@ export class LockfilePipeline implements LanguagePipeline {
     const facts = await Promise.all(toVerify.map((e) => this.deps.lockedVersions!.check(e.name, e.version!, config)));
     if (token.isCancellationRequested) throw new CancelledError();
     await this.deps.index.ready();
+    // Locked names that exist get the same risk verdict as an import of them would (once per name).
+    const published = [...new Map(toVerify.flatMap((e, i) => (facts[i].status === 'published' ? [[e.name, { e, registry: facts[i].registry }] as const] : []))).values()];
+    const exists = (name: string, registry: string): PackageInfo => ({ name, status: 'exists', registry, source: 'registry', checkedAt: this.deps.clock.now() });
+    const risks = await Promise.all(published.map(({ e, registry }) => this.deps.risk?.assess(e.name, exists(e.name, registry), config, settings)));
+    if (token.isCancellationRequested) throw new CancelledError();
+    published.forEach(({ e, registry }, i) => {
+      const verdict = registryVerdict(e.name, exists(e.name, registry), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { packageName: e.name, subpath: '', suggestions: [] }, this.deps.index, settings.severity, risks[i]);
+      if (verdict) findings.push({ ...finding('suspicious-package', e.at, verdict.message, e, registry), data: verdict.data });
+    });
     toVerify.forEach((e, i) => {
       const f = facts[i];
       const message = lockedVersionMessage(e, f, this.deps.index, config);

@@ -13,6 +13,7 @@ import type { ExportTables } from '../exports/exportTables';
 import type { ProjectContext } from '../project/context';
 import { manifestUnreadableMessage } from '../findings/messages';
 import { ManifestChecker } from '../findings/manifestChecker';
+import type { RiskAssessor } from '../findings/risk';
 import { lookupOnlyTimings, type LanguagePipeline } from './types';
 import { installNameFindings, type InstallCommandDeps } from './installCommands';
 import { packageScriptNames } from '../extract/installCommandDocuments';
@@ -23,6 +24,8 @@ export interface PackageJsonPipelineDeps extends InstallCommandDeps {
   clock: Clock;
   projects: ProjectContext;
   tables?: ExportTables;
+  /** Risk signals of names that exist (suspicious-package beyond the squat rule); without it, only the squat rule. */
+  risk?: RiskAssessor;
 }
 
 export class PackageJsonPipeline implements LanguagePipeline {
@@ -31,7 +34,7 @@ export class PackageJsonPipeline implements LanguagePipeline {
 
   constructor(private readonly deps: PackageJsonPipelineDeps) {
     const tables = deps.tables;
-    this.manifests = new ManifestChecker({ lookup: deps.lookup, index: deps.index, satisfiable: tables ? (name, range, config) => tables.rangeSatisfiable(name, range, config) : undefined });
+    this.manifests = new ManifestChecker({ lookup: deps.lookup, index: deps.index, risk: deps.risk, satisfiable: tables ? (name, range, config) => tables.rangeSatisfiable(name, range, config) : undefined });
   }
 
   accepts(doc: DocumentInput): boolean {

@@ -8,7 +8,7 @@
  * connection (no bytes for `timeoutMs`), not for a large document still arriving.
  */
 import type { Readable } from 'stream';
-import type { PackageInfo } from '../model';
+import type { PackageInfo, PackageMetadata } from '../model';
 import type { Clock } from '../io';
 import type { NpmConfig } from './npmrc';
 import { credentialsWithheld, refusedByPrivateScope, registryFor } from './npmrc';
@@ -69,6 +69,9 @@ export class NpmRegistryClient implements RegistryClient {
         return { ...base, status: 'unverified', reason: `HTTP ${status}: ${WITHHELD}`, registryFault: false, credentialsWithheld: true };
       }
       if (status === 404) return { ...base, status: 'missing' };
+      // npm answers 451 for a package it holds back (a security review, a legal hold): the name is
+      // taken and nothing of it can be installed, which is what a removed squat looks like.
+      if (status === 451) return { ...base, status: 'exists', held: true, note: 'the registry withholds it (HTTP 451 Unavailable For Legal Reasons)' };
       if (err.code === 'ESTALLED') return { ...base, status: 'unverified', reason: err.message, registryFault: true };
       const reason = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.message ?? 'unknown error');
       // 401/403 concern this name (a private package without auth); anything else, the registry.
@@ -83,6 +86,20 @@ export class NpmRegistryClient implements RegistryClient {
    * past the run's deadline and ESTALLED for a connection that stopped sending.
    */
   async packument(name: string, config: NpmConfig): Promise<ReducedPackument> {
+    return this.document(name, config, CORGI, reducePackument);
+  }
+
+  /**
+   * The full registry document (times, repository, scripts: what the abbreviated one leaves out),
+   * streamed and reduced to `PackageMetadata`'s fields. Asked only for names whose risk or hover
+   * card needs it; the same guards as `packument`.
+   */
+  metadata(name: string, config: NpmConfig): Promise<PackageMetadata> {
+    const registry = registryFor(config, name).url;
+    return this.document(name, config, 'application/json', async (body, stall) => summarizeMetadata(await reduceFullDocument(body, stall), name, registry, this.options.clock.now()));
+  }
+
+  private async document<T>(name: string, config: NpmConfig, accept: string, reduce: (body: Readable, stall: StallTimer) => Promise<T>): Promise<T> {
     const registry = registryFor(config, name).url;
     const refused = refusedByPrivateScope(config, name);
     if (refused) throw Object.assign(new Error(refused), { code: 'EPRIVATE' });
@@ -94,7 +111,7 @@ export class NpmRegistryClient implements RegistryClient {
       const res = await fetch(`${registry}${escaped}`, {
         ...config.options,
         spec: name,
-        headers: { accept: CORGI },
+        headers: { accept },
         preferOnline: true,
         // npm-registry-fetch's timeout covers the wait for headers; the body has the stall timer.
         timeout: this.options.timeoutMs,
@@ -107,7 +124,7 @@ export class NpmRegistryClient implements RegistryClient {
         signal: stall.signal,
         ...this.options.fetchOptions,
       });
-      return await reducePackument(res.body, stall);
+      return await reduce(res.body, stall);
     } catch (e) {
       const err = e as { code?: string };
       if (stall.deadlinePassed) throw Object.assign(new Error(DEADLINE), { code: 'EDEADLINE' });
@@ -174,15 +191,11 @@ class StallTimer {
 
 /** Parses a packument as it streams, keeping only what `ReducedPackument` holds. */
 export async function reducePackument(body: Readable, stall?: { touch(): void; signal: AbortSignal }): Promise<ReducedPackument> {
-  const { JSONParser } = require('@streamparser/json') as typeof import('@streamparser/json');
   const out: ReducedPackument = { versions: [], dist: new Map() };
-  const parser = new JSONParser({ paths: ['$.name', '$.dist-tags', '$.versions.*'], keepStack: false });
-  let malformed: Error | undefined;
-  parser.onValue = ({ value, key, stack }) => {
-    const container = stack[1]?.key;
-    if (stack.length === 1 && key === 'name' && typeof value === 'string') out.name = value;
-    else if (stack.length === 1 && key === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
-    else if (stack.length === 2 && container === 'versions' && typeof key === 'string') {
+  await streamJson(body, ['$.name', '$.dist-tags', '$.versions.*'], (value, key, depth, container) => {
+    if (depth === 1 && key === 'name' && typeof value === 'string') out.name = value;
+    else if (depth === 1 && key === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
+    else if (depth === 2 && container === 'versions' && typeof key === 'string') {
       out.versions.push(key);
       const v = isRecord(value) ? value : {};
       const dist = isRecord(v.dist) ? v.dist : {};
@@ -190,7 +203,25 @@ export async function reducePackument(body: Readable, stall?: { touch(): void; s
         out.dist.set(key, { tarball: dist.tarball, integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined, shasum: typeof dist.shasum === 'string' ? dist.shasum : undefined });
       }
     }
-  };
+  }, stall);
+  return out;
+}
+
+/**
+ * Streams a JSON document through @streamparser/json, handing each value at `paths` to `onValue`
+ * (with its key, its depth and its container's key) and keeping nothing else. A reply that is
+ * not JSON, or ends early, throws EMALFORMED / ETRUNCATED.
+ */
+async function streamJson(
+  body: Readable,
+  paths: string[],
+  onValue: (value: unknown, key: string | number | undefined, depth: number, container: string | number | undefined) => void,
+  stall?: { touch(): void; signal: AbortSignal },
+): Promise<void> {
+  const { JSONParser } = require('@streamparser/json') as typeof import('@streamparser/json');
+  const parser = new JSONParser({ paths, keepStack: false });
+  let malformed: Error | undefined;
+  parser.onValue = ({ value, key, stack }) => onValue(value, key, stack.length, stack[1]?.key);
   parser.onError = (e) => (malformed = e);
   await new Promise<void>((resolve, reject) => {
     const fail = (e: unknown) => reject(e);
@@ -206,7 +237,93 @@ export async function reducePackument(body: Readable, stall?: { touch(): void; s
   });
   if (malformed) throw Object.assign(new Error('malformed registry reply'), { code: 'EMALFORMED' });
   if (!parser.isEnded) throw Object.assign(new Error('the registry reply ended early'), { code: 'ETRUNCATED' });
+}
+
+/** The full document's fields a risk verdict and a hover card read; versions keep only a few small facts. */
+export interface FullDocument {
+  name?: string;
+  'dist-tags'?: Record<string, string>;
+  time: Record<string, string>;
+  description?: string;
+  license?: string;
+  repository?: string;
+  versions: Map<string, VersionFacts>;
+}
+
+interface VersionFacts {
+  installScripts: string[];
+  repository?: string;
+  license?: string;
+  description?: string;
+  deprecated?: string;
+}
+
+const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall'];
+
+function repositoryUrl(v: unknown): string | undefined {
+  if (typeof v === 'string') return v || undefined;
+  return isRecord(v) && typeof v.url === 'string' && v.url ? v.url : undefined;
+}
+
+function licenseOf(v: Record<string, unknown>): string | undefined {
+  if (typeof v.license === 'string') return v.license;
+  if (isRecord(v.license) && typeof v.license.type === 'string') return v.license.type;
+  const first = Array.isArray(v.licenses) ? v.licenses[0] : undefined;
+  return isRecord(first) && typeof first.type === 'string' ? first.type : undefined;
+}
+
+export async function reduceFullDocument(body: Readable, stall?: { touch(): void; signal: AbortSignal }): Promise<FullDocument> {
+  const out: FullDocument = { time: {}, versions: new Map() };
+  await streamJson(body, ['$.name', '$.dist-tags', '$.time', '$.description', '$.license', '$.repository', '$.versions.*'], (value, key, depth, container) => {
+    if (depth === 1 && key === 'name' && typeof value === 'string') out.name = value;
+    else if (depth === 1 && key === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
+    else if (depth === 1 && key === 'time' && isRecord(value)) out.time = stringValues(value);
+    else if (depth === 1 && key === 'description' && typeof value === 'string') out.description = value;
+    else if (depth === 1 && key === 'license') out.license = licenseOf({ license: value });
+    else if (depth === 1 && key === 'repository') out.repository = repositoryUrl(value);
+    else if (depth === 2 && container === 'versions' && typeof key === 'string') {
+      const v = isRecord(value) ? value : {};
+      const scripts = isRecord(v.scripts) ? v.scripts : {};
+      // The abbreviated document says hasInstallScript; the full one lists the scripts.
+      const installScripts = INSTALL_HOOKS.filter((hook) => typeof scripts[hook] === 'string');
+      if (installScripts.length === 0 && v.hasInstallScript === true) installScripts.push('install');
+      out.versions.set(key, {
+        installScripts,
+        repository: repositoryUrl(v.repository),
+        license: licenseOf(v),
+        description: typeof v.description === 'string' ? v.description : undefined,
+        deprecated: typeof v.deprecated === 'string' ? v.deprecated : undefined,
+      });
+    }
+  }, stall);
   return out;
+}
+
+/**
+ * What a hover card and the risk signals need, from a full document. First publication is
+ * `time.created` where the registry gives it, else the earliest version's time (mirrors and some
+ * registries leave `created` out).
+ */
+export function summarizeMetadata(doc: FullDocument, name: string, registry: string, now: number): PackageMetadata {
+  const latest = doc['dist-tags']?.latest;
+  const facts = latest ? doc.versions.get(latest) : undefined;
+  const versionTimes = [...doc.versions.keys()].map((v) => Date.parse(doc.time[v] ?? '')).filter(Number.isFinite);
+  const created = Date.parse(doc.time.created ?? '');
+  const latestTime = latest ? Date.parse(doc.time[latest] ?? '') : NaN;
+  return {
+    name,
+    registry,
+    latest,
+    description: doc.description ?? facts?.description,
+    license: facts?.license ?? doc.license,
+    repository: doc.repository ?? facts?.repository,
+    versionCount: doc.versions.size,
+    firstPublished: Number.isFinite(created) ? created : versionTimes.length ? Math.min(...versionTimes) : undefined,
+    lastPublished: versionTimes.length ? Math.max(...versionTimes) : Number.isFinite(latestTime) ? latestTime : undefined,
+    installScripts: facts?.installScripts ?? [],
+    deprecated: facts?.deprecated,
+    checkedAt: now,
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -48,6 +48,16 @@ const ABSENT_BUCKET = 30;
 /** A name with a million downloads a month is established, whatever it resembles. */
 const ESTABLISHED_BUCKET = 60;
 
+/** How a name imitates a popular one (see `imitationOf`). */
+export interface Imitation extends SquatTarget {
+  how: 'typo' | 'near' | 'filler';
+}
+
+/** Words squatters add to a popular name (`-v2`, `-pro`, `-utils`, ...). */
+const FILLER = /^(?:v\d+|\d+|pro|plus|utils?|helpers?|enhanced|extra|extended|official|fixed|secure|lite|latest|new|tools?|kit)$/i;
+/** Two edits away means something only for names this long (`gc-esm` is two edits from `qs-esm`). */
+const NEAR_MIN_LENGTH = 8;
+
 export interface Suggestion {
   name: string;
   distance: number;
@@ -141,6 +151,15 @@ export class PopularIndex implements Snapshot {
   }
 
   private findSquat(name: string): SquatTarget | undefined {
+    return this.findImitated(name, (lower, candidate) => isTypoOf(lower, candidate));
+  }
+
+  /**
+   * A far more popular package `name` is close to, by `close` (both lower-cased), with the same
+   * thresholds as the squat rule: at least 100x the downloads and 100,000 a month, and never
+   * against the name's own scope.
+   */
+  private findImitated(name: string, close: (lower: string, candidate: string) => boolean): SquatTarget | undefined {
     const idx = this.load();
     if (!idx) return undefined;
     const bare = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
@@ -161,13 +180,46 @@ export class PopularIndex implements Snapshot {
         if (popcount(mask ^ idx.masks[line]) > 2 * max) continue;
         const candidate = this.nameAt(idx, line);
         if (scope && candidate.startsWith(`${scope}/`)) continue;
-        if (candidate === name || !isTypoOf(lower, candidate.toLowerCase())) continue;
+        if (candidate === name || !close(lower, candidate.toLowerCase())) continue;
         const d = boundedDistance(lower, candidate.toLowerCase(), 2);
         if (!best || idx.buckets[line] > idx.buckets[best.line]) best = { line, distance: d };
       }
     }
     if (!best) return undefined;
     return { popular: this.nameAt(idx, best.line), distance: best.distance, ratio: Math.round(10 ** ((idx.buckets[best.line] - ownBucket) / 10)) };
+  }
+
+  /**
+   * Whether a name imitates a far more popular package, in one of the ways squatters name things:
+   * a typing slip (the squat rule), two edits away (names of eight characters or more), or the popular
+   * name with a filler word (`axios-helper`, `pro-lodash`, `react-v2`). Unlike `squatOf`, an imitation
+   * alone is no verdict: the risk signals combine it with what the registry says (findings/risk.ts).
+   */
+  imitationOf(name: string): Imitation | undefined {
+    const squat = this.squatOf(name);
+    if (squat) return { ...squat, how: 'typo' };
+    const idx = this.load();
+    if (!idx) return undefined;
+    const own = this.find(name);
+    const ownBucket = own >= 0 ? idx.buckets[own] : ABSENT_BUCKET;
+    if (ownBucket >= ESTABLISHED_BUCKET) return undefined;
+    const needed = Math.max(SQUAT_MIN_BUCKET, ownBucket + SQUAT_RATIO_BUCKETS);
+    const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/') + 1) : '';
+    const tokens = name.slice(scope.length).split(/([-_.])/); // words and the separators between them
+    if (tokens.length >= 3) {
+      const words = tokens.filter((_, i) => i % 2 === 0);
+      const rests: string[] = [];
+      if (FILLER.test(words[words.length - 1])) rests.push(tokens.slice(0, -2).join(''));
+      if (FILLER.test(words[0])) rests.push(tokens.slice(2).join(''));
+      for (const rest of rests) {
+        const line = this.find(scope + rest);
+        if (line >= 0 && idx.buckets[line] >= needed) return { popular: scope + rest, distance: 0, ratio: Math.round(10 ** ((idx.buckets[line] - ownBucket) / 10)), how: 'filler' };
+      }
+    }
+    const bare = name.slice(scope.length);
+    if (bare.length < NEAR_MIN_LENGTH) return undefined;
+    const near = this.findImitated(name, (lower, candidate) => boundedDistance(lower, candidate, 2) <= 2);
+    return near && { ...near, how: 'near' };
   }
 
   /** Monthly downloads on the snapshot's day (approximate), 0 when unknown. */
