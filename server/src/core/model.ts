@@ -238,8 +238,21 @@ export interface CheckedApi {
   exported: boolean;
 }
 
+/** A package name looked up in a document, for its hover card. */
+export interface CheckedPackage {
+  range: Range;
+  /** The name the registry knows. */
+  name: string;
+  ecosystem: 'npm' | 'pypi';
+  status: LookupStatus;
+  registry?: string;
+  latest?: string;
+}
+
 export interface CheckResult {
   findings: Finding[];
+  /** Package names looked up, for hover cards. */
+  packages?: CheckedPackage[];
   /** Names checked against export tables (named imports, members), for hover. */
   apis?: CheckedApi[];
   references: number;
