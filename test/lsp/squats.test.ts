@@ -38,4 +38,27 @@ describe('squats of popular packages (language server, Verdaccio)', function () 
     const realTitles = (await client.codeActions(uri, [real])).map((a) => a.title);
     assert.ok(realTitles.some((t) => t.startsWith('Install')) && realTitles.some((t) => t.startsWith('Add')), realTitles.join(' | '));
   });
+
+  it('hovering a package name shows its card: registry facts fetched after the check, and the verdict', async () => {
+    const file = path.join(root, 'src', 'app.ts');
+    const uri = client.open(file, fs.readFileSync(file, 'utf8'));
+    const { diagnostics } = await client.waitForVersion(uri, 1);
+    const at = (line: number) => diagnostics.find((d) => d.range.start.line === line)!.range.start;
+    type Hover = { contents: { value: string } } | null;
+    const squat = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(1) });
+    assert.match(squat?.contents.value ?? '', /^\*\*expresss\*\*[\s\S]*Groundcheck: flagged \(suspicious-package\): 'expresss' exists on the npm registry, but looks like a squat of 'express'/);
+    // The card's registry facts come from the metadata fetched after the check: poll until they arrive.
+    const deadline = Date.now() + 10_000;
+    let card = '';
+    while (Date.now() < deadline && !/\| Versions \| 1 \|/.test(card)) {
+      card = (await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(4) }))?.contents.value ?? '';
+      if (!/\| Versions/.test(card)) await new Promise((r) => setTimeout(r, 100)); // polling a background fetch
+    }
+    assert.match(card, /^\*\*left-pad\*\* · 1\.0\.0\n\ntest package left-pad/);
+    assert.match(card, /\| Repository \| https:\/\/github\.com\/example\/left-pad\.git \|/);
+    assert.match(card, /\| First published \| \d{4}-\d{2}-\d{2} \|/);
+    assert.match(card, /\| Install scripts \| none \|/);
+    assert.match(card, /\| Popularity \| about [\d,]+ downloads a month/);
+    assert.match(card, /Groundcheck: flagged \(undeclared-dependency\)/);
+  });
 });

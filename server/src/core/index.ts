@@ -15,6 +15,10 @@ import { bundledNodeTypes } from './exports/nodeTypes';
 import { LockedVersions } from './registry/lockedVersions';
 import { PackageMetadataStore } from './registry/packageMetadata';
 import { RiskAssessor } from './findings/risk';
+import { packageCard } from './findings/packageCard';
+import { refusedByPrivateScope, registryFor } from './registry/npmrc';
+import type { CheckedPackage, Finding } from './model';
+import type { GroundcheckSettings } from './config/settings';
 
 export interface CoreOptions {
   logger: Logger;
@@ -40,6 +44,10 @@ export interface Core {
   lockedVersions: LockedVersions;
   /** Full registry documents, reduced: risk signals, hover cards, the SBOM. */
   metadata: PackageMetadataStore;
+  /** The hover card of a package name checked in `file`: cached facts only, never a request. */
+  packageCard(file: string, pkg: CheckedPackage, finding: Finding | undefined, settings: GroundcheckSettings): string;
+  /** Fetches in the background what the hover cards of a check's npm names show. */
+  prefetchMetadata(file: string, packages: CheckedPackage[], settings: GroundcheckSettings): void;
   /** Writes every cache (registry answers, export tables) to disk; both adapters call it. */
   flush(): void;
   /** Empties every cache, in memory and on disk. */
@@ -99,8 +107,33 @@ export function createCore(o: CoreOptions): Core {
     homeDir: o.homeDir,
     tables,
   });
+  const npmConfigOf = (file: string, settings: GroundcheckSettings) => {
+    const projects = checker.projects;
+    return projects.npmConfigFor(projects.npm.forFile(file), projects.settingsFor(file, settings));
+  };
   return {
     checker, lookup, index, pypiLookup, tables, lockedVersions, metadata,
+    packageCard: (file, pkg, finding, settings) => {
+      const npm = pkg.ecosystem === 'npm';
+      const config = npm ? npmConfigOf(file, settings) : undefined;
+      const popularIndex = npm ? index : pypiIndex;
+      const publicName = npm && config ? !registryFor(config, pkg.name).scoped : true;
+      return packageCard({
+        pkg, finding,
+        meta: config ? metadata.peek(pkg.name, config) : undefined,
+        popularity: publicName ? { downloads: popularIndex.downloads(pkg.name), snapshotDate: popularIndex.date } : undefined,
+        imitation: npm && publicName ? index.imitationOf(pkg.name) : undefined,
+        thresholds: checker.projects.settingsFor(file, settings).risk,
+        now: systemClock.now(),
+      });
+    },
+    prefetchMetadata: (file, packages, settings) => {
+      if (settings.offline) return;
+      const config = npmConfigOf(file, settings);
+      for (const p of packages) {
+        if (p.ecosystem === 'npm' && p.status === 'exists' && !refusedByPrivateScope(config, p.name)) void metadata.get(p.name, config);
+      }
+    },
     preload: () => npmClient.preload(),
     flush: () => {
       lookup.flush();

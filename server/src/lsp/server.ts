@@ -9,6 +9,7 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  MarkupKind,
   type Diagnostic,
   TextDocuments,
   TextDocumentSyncKind,
@@ -38,7 +39,7 @@ import {
   type StatsResult,
   type StatusParams,
 } from '../../../shared/protocol';
-import { hoverFor, overlaps } from './hover';
+import { contains, hoverFor, overlaps } from './hover';
 import { isBlockInsertion, ValidationScheduler, type Priority } from './scheduler';
 
 export interface InitializationOptions {
@@ -138,6 +139,8 @@ export function startServer(connection: Connection): void {
       if (result.skipped && result.skipped !== 'disabled') logger.info(`${uri}: ${result.skipped}`);
       results.set(uri, { ...result, version });
       lastCheckMs = result.timings.totalMs;
+      // What hover cards show is fetched now, after the verdicts, so that hovering never waits on the network.
+      if (result.packages?.length) core.prefetchMetadata(filePath, result.packages, settings);
       await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, result.findings, version) });
       await publishConfigProblems();
     } catch (e) {
@@ -244,11 +247,18 @@ export function startServer(connection: Connection): void {
     return codeActionsFor({ document, diagnostics: params.context.diagnostics, fs: nodeFileSystem, openDocument: (u) => documents.get(u), projectConfig });
   });
 
-  connection.onHover((params) => {
+  connection.onHover(async (params) => {
     const result = results.get(params.textDocument.uri);
     const doc = documents.get(params.textDocument.uri);
-    if (!result?.apis || !doc || result.version !== doc.version) return null;
-    return hoverFor(result.apis, params.position);
+    if (!result || !doc || result.version !== doc.version || !core) return null;
+    const api = result.apis && hoverFor(result.apis, params.position);
+    if (api) return api;
+    // A package name: its card, from the check's verdict and cached registry facts (no request).
+    const pkg = result.packages?.find((p) => contains(p.range, params.position));
+    if (!pkg) return null;
+    const finding = result.findings.find((f) => overlaps(f.range, pkg.range) && f.data.packageName !== '' && !f.data.exportName);
+    const card = core.packageCard(toPath(doc.uri), pkg, finding, await getSettings(doc.uri));
+    return { contents: { kind: MarkupKind.Markdown, value: card }, range: pkg.range };
   });
 
   connection.onRequest(ExportSuggestionsRequest, (params: ExportSuggestionsParams): ExportSuggestionsResult | null => {

@@ -10,7 +10,7 @@
 import * as semver from 'semver';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { CancelledError, type CancellationToken } from '../io';
-import type { Finding, PackageInfo, Position, Range } from '../model';
+import type { CheckedPackage, Finding, PackageInfo, Position, Range } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { dependencySource } from '../resolve/manifest';
 import type { ProjectInfo } from '../resolve/project';
@@ -46,9 +46,9 @@ interface Entry {
 export class ManifestChecker {
   constructor(private readonly deps: ManifestCheckerDeps) {}
 
-  async check(text: string, project: ProjectInfo, config: NpmConfig, settings: GroundcheckSettings, token: CancellationToken): Promise<{ findings: Finding[]; references: number; unverified: number }> {
+  async check(text: string, project: ProjectInfo, config: NpmConfig, settings: GroundcheckSettings, token: CancellationToken): Promise<{ findings: Finding[]; references: number; unverified: number; packages: CheckedPackage[] }> {
     const tree = parseTree(text);
-    if (!tree) return { findings: [], references: 0, unverified: 0 };
+    if (!tree) return { findings: [], references: 0, unverified: 0, packages: [] };
     const position = positionsOf(text);
     const entries: Entry[] = [];
     for (const field of DEPENDENCY_FIELDS) {
@@ -72,7 +72,8 @@ export class ManifestChecker {
       if (infos[i].status === 'unverified') unverified++;
       if (finding && finding.severity !== 'off') findings.push(finding);
     }
-    return { findings, references: entries.length, unverified };
+    const packages: CheckedPackage[] = entries.map((e, i) => ({ range: e.nameRange, name: e.registryName, ecosystem: 'npm', status: infos[i].status, registry: infos[i].registry, latest: infos[i].latest }));
+    return { findings, references: entries.length, unverified, packages };
   }
 
   private entryOf(name: string, spec: string, key: JsonNode, value: JsonNode, position: (offset: number) => Position, project: ProjectInfo, peer: boolean): Entry | undefined {

@@ -6,7 +6,7 @@
  * `suspicious-package`, a lookup that failed is `unverified-package`. Nothing is run.
  */
 import { CancelledError, type CancellationToken, type Clock } from '../io';
-import type { CheckResult, Finding, PackageInfo, Range } from '../model';
+import type { CheckedPackage, CheckResult, Finding, PackageInfo, Range } from '../model';
 import { LineIndex } from '../lineIndex';
 import type { GroundcheckSettings } from '../config/settings';
 import type { DocumentInput } from '../extract';
@@ -40,7 +40,7 @@ export interface InstallCommandDeps {
 const PLACEHOLDER_SCOPE = /^@(?:(?:your|my)[-_]?(?:org|orgname|organization|name|scope|company|team|username|user)?|username|user|org|scope|example|company)\//i;
 
 /** Findings for install names in a document (shared with the package.json pipeline for `scripts`). */
-export async function installNameFindings(deps: InstallCommandDeps, file: string, text: string, names: InstallName[], settings: GroundcheckSettings, token: CancellationToken): Promise<{ findings: Finding[]; unverified: number }> {
+export async function installNameFindings(deps: InstallCommandDeps, file: string, text: string, names: InstallName[], settings: GroundcheckSettings, token: CancellationToken): Promise<{ findings: Finding[]; unverified: number; packages: CheckedPackage[] }> {
   const lines = new LineIndex(text);
   const rangeOf = (n: InstallName): Range => ({ start: lines.positionAt(n.offset), end: lines.positionAt(n.offset + n.length) });
   const npmProject = deps.projects.npm.forFile(file);
@@ -67,6 +67,7 @@ export async function installNameFindings(deps: InstallCommandDeps, file: string
   await deps.index.ready();
   await deps.python?.index.ready();
   const findings: Finding[] = [];
+  const packages: CheckedPackage[] = [];
   let unverified = 0;
   for (let i = 0; i < todo.length; i++) {
     const n = todo[i];
@@ -74,13 +75,14 @@ export async function installNameFindings(deps: InstallCommandDeps, file: string
     if (!info) continue;
     if (info.status === 'unverified') unverified++;
     const range = rangeOf(n);
+    packages.push({ range, name: n.name, ecosystem: n.ecosystem, status: info.status, registry: info.registry.split(' ')[0], latest: info.latest });
     const data = { ecosystem: n.ecosystem, packageName: n.name, subpath: '', suggestions: [] as string[], registry: info.registry, latest: info.latest };
     const finding = n.ecosystem === 'npm'
       ? registryVerdict(n.name, info, range, data, deps.index, settings.severity, risks[i])
       : pypiRegistryVerdict(n.name, info, range, data, deps.python!.index, settings.severity);
     if (finding && finding.severity !== 'off') findings.push({ ...finding, message: `${finding.message} (in \`${n.command}\`)` });
   }
-  return { findings, unverified };
+  return { findings, unverified, packages };
 }
 
 export class InstallCommandPipeline implements LanguagePipeline {
@@ -97,7 +99,7 @@ export class InstallCommandPipeline implements LanguagePipeline {
     const kind = installDocumentKind(doc.path, doc.languageId)!;
     const names = await installNamesIn(kind, doc.text);
     if (token.isCancellationRequested) throw new CancelledError();
-    const { findings, unverified } = names.length > 0 ? await installNameFindings(this.deps, doc.path, doc.text, names, settings, token) : { findings: [], unverified: 0 };
-    return { findings, references: names.length, unverified, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
+    const { findings, unverified, packages } = names.length > 0 ? await installNameFindings(this.deps, doc.path, doc.text, names, settings, token) : { findings: [], unverified: 0, packages: [] };
+    return { findings, packages, references: names.length, unverified, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
   }
 }

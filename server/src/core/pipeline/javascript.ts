@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { CancelledError, type CancellationToken, type Clock, type FileSystem, type Logger } from '../io';
-import type { CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
+import type { CheckedPackage, CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { extractReferences, isJavaScriptDocument, type DocumentInput } from '../extract';
 import { IncrementalParser } from '../extract/javascript';
@@ -149,10 +149,12 @@ export class JavaScriptPipeline implements LanguagePipeline {
     if (token.isCancellationRequested) throw new CancelledError();
 
     const findings: Finding[] = [];
+    const packages: CheckedPackage[] = [];
     let unverified = 0;
     for (let i = 0; i < pending.length; i++) {
       const info = results[i];
       if (!info) continue;
+      packages.push({ range: pending[i].ref.range, name: pending[i].registryName, ecosystem: 'npm', status: info.status, registry: info.registry, latest: info.latest });
       if (info.status === 'unverified') unverified++;
       // Suggestions and the squat rule read the popularity index: load it off the request path.
       if (info.status === 'missing' || info.status === 'exists') await this.deps.index.ready();
@@ -199,6 +201,7 @@ export class JavaScriptPipeline implements LanguagePipeline {
     return {
       findings: applySuppressions(findings, extracted.suppressions).findings,
       apis,
+      packages,
       references: extracted.references.length,
       unverified,
       timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: t3 - t2, totalMs: t3 - t0 },

@@ -11,7 +11,7 @@
  */
 import type { CancellationToken, Clock } from '../io';
 import { CancelledError } from '../io';
-import type { CheckResult, Finding, FindingCode, PackageInfo, Range } from '../model';
+import type { CheckedPackage, CheckResult, Finding, FindingCode, PackageInfo, Range } from '../model';
 import { LineIndex } from '../lineIndex';
 import type { GroundcheckSettings } from '../config/settings';
 import type { DocumentInput } from '../extract';
@@ -88,7 +88,8 @@ export class LockfilePipeline implements LanguagePipeline {
         data: { packageName: checked.unverified[0].name, subpath: '', suggestions: [], registry, unverifiedReason: reasons },
       });
     }
-    return { findings: findings.filter((f) => f.severity !== 'off'), references: entries.length, unverified: checked.unverified.length, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
+    const packages: CheckedPackage[] = checked.looked.map(({ e, status, registry }) => ({ range: rangeOf(e.at), name: e.name, ecosystem: e.ecosystem, status, registry }));
+    return { findings: findings.filter((f) => f.severity !== 'off'), packages, references: entries.length, unverified: checked.unverified.length, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
   }
 
   private async npm(doc: DocumentInput, entries: LockedEntry[], settings: GroundcheckSettings, token: CancellationToken, finding: FindingFactory): Promise<Checked> {
@@ -111,7 +112,7 @@ export class LockfilePipeline implements LanguagePipeline {
       }
       if (e.version && !refusedByPrivateScope(config, e.name)) toVerify.push(e);
     }
-    if (!this.deps.lockedVersions || settings.offline) return { findings, unverified };
+    if (!this.deps.lockedVersions || settings.offline) return { findings, unverified, looked: [] };
     const facts = await Promise.all(toVerify.map((e) => this.deps.lockedVersions!.check(e.name, e.version!, config)));
     if (token.isCancellationRequested) throw new CancelledError();
     await this.deps.index.ready();
@@ -124,6 +125,7 @@ export class LockfilePipeline implements LanguagePipeline {
       const verdict = registryVerdict(e.name, exists(e.name, registry), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { packageName: e.name, subpath: '', suggestions: [] }, this.deps.index, settings.severity, risks[i]);
       if (verdict) findings.push({ ...finding('suspicious-package', e.at, verdict.message, e, registry), data: verdict.data });
     });
+    const looked = toVerify.map((e, i) => ({ e, status: facts[i].status === 'missing-package' ? ('missing' as const) : facts[i].status === 'unverified' ? ('unverified' as const) : ('exists' as const), registry: facts[i].registry }));
     toVerify.forEach((e, i) => {
       const f = facts[i];
       const message = lockedVersionMessage(e, f, this.deps.index, config);
@@ -134,13 +136,13 @@ export class LockfilePipeline implements LanguagePipeline {
         findings.push(finding('lockfile-integrity', e.integrity, `The integrity locked for ${e.name}@${e.version} is not the one ${f.registry} publishes for that version (${f.integrity[0].slice(0, 20)}…). The tarball npm ci would accept is not the registry's: regenerate the entry, and find out who changed it.`, e, f.registry));
       }
     });
-    return { findings, unverified };
+    return { findings, unverified, looked };
   }
 
   private async python(doc: DocumentInput, entries: LockedEntry[], settings: GroundcheckSettings, token: CancellationToken, finding: FindingFactory): Promise<Checked> {
     const findings: Finding[] = [];
     const unverified: Unverified[] = [];
-    if (!this.deps.python) return { findings, unverified };
+    if (!this.deps.python) return { findings, unverified, looked: [] };
     const config = this.deps.projects.pipConfigFor(this.deps.projects.python.forFile(doc.path, settings.python.environment), settings);
     const configured = new Set([config.indexUrl, ...config.extraIndexUrls].map(hostOf));
     const toVerify: LockedEntry[] = [];
@@ -152,7 +154,7 @@ export class LockfilePipeline implements LanguagePipeline {
       }
       if (e.version) toVerify.push(e);
     }
-    if (settings.offline) return { findings, unverified };
+    if (settings.offline) return { findings, unverified, looked: [] };
     const lookup = this.deps.python.lookup;
     const infos = await Promise.all(toVerify.map((e) => lookup.lookup(normalizePythonName(e.name), config)));
     if (token.isCancellationRequested) throw new CancelledError();
@@ -171,7 +173,8 @@ export class LockfilePipeline implements LanguagePipeline {
         }
       }
     });
-    return { findings, unverified };
+    const looked = toVerify.map((e, i) => ({ e, status: infos[i].status, registry: infos[i].registry.split(' ')[0] }));
+    return { findings, unverified, looked };
   }
 }
 
@@ -184,6 +187,8 @@ interface Unverified {
 interface Checked {
   findings: Finding[];
   unverified: Unverified[];
+  /** Entries looked up, with what their registry said (for hover cards). */
+  looked: { e: LockedEntry; status: PackageInfo['status']; registry: string }[];
 }
 
 /** The message for a locked npm version the registry never published (undefined when it did). */

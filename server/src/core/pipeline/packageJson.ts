@@ -3,7 +3,7 @@
  * otherwise the names and ranges it declares are checked against the registry (ManifestChecker).
  */
 import type { CancellationToken, Clock } from '../io';
-import type { CheckResult, Finding } from '../model';
+import type { CheckedPackage, CheckResult, Finding } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { isPackageManifest, type DocumentInput } from '../extract';
 import { jsonParseError } from '../resolve/manifest';
@@ -47,6 +47,7 @@ export class PackageJsonPipeline implements LanguagePipeline {
     const findings: Finding[] = [];
     let references = 0;
     let unverified = 0;
+    const packages: CheckedPackage[] = [];
     if (error && settings.severity['manifest-unreadable'] !== 'off') {
       findings.push({
         code: 'manifest-unreadable',
@@ -61,6 +62,7 @@ export class PackageJsonPipeline implements LanguagePipeline {
       findings.push(...outcome.findings);
       references = outcome.references;
       unverified = outcome.unverified;
+      packages.push(...outcome.packages);
       // `scripts` that install or run packages (`npx made-up-cli`, `pip install x`)
       const names = await packageScriptNames(doc.text);
       if (names.length > 0) {
@@ -68,8 +70,9 @@ export class PackageJsonPipeline implements LanguagePipeline {
         findings.push(...scripts.findings);
         references += names.length;
         unverified += scripts.unverified;
+        packages.push(...scripts.packages);
       }
     }
-    return { findings, references, unverified, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
+    return { findings, packages, references, unverified, timings: lookupOnlyTimings(this.deps.clock.now() - t0) };
   }
 }
