@@ -16,7 +16,8 @@ async function main() {
   await Promise.all([
     esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/client.js'), external: ['vscode'] }),
     esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck-lsp.ts')], outfile: path.join(root, 'dist/server.js'), external: ['node-gyp/*', '*.wasm'] }),
-    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck.ts')], outfile: path.join(root, 'dist/cli.js'), external: ['node-gyp/*', '*.wasm'] }),
+    // (the CycloneDX library's XML plug-ins are optional and unused: the SBOM is JSON)
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck.ts')], outfile: path.join(root, 'dist/cli.js'), external: ['node-gyp/*', '*.wasm', 'libxmljs2', 'xmlbuilder2'] }),
   ]);
   fs.mkdirSync(path.join(root, 'dist/data'), { recursive: true });
   for (const f of fs.readdirSync(path.join(root, 'server/data'))) fs.copyFileSync(path.join(root, 'server/data', f), path.join(root, 'dist/data', f));

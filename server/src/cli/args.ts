@@ -4,7 +4,7 @@ import type { FailOn } from '../core/config/projectConfig';
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
 export interface CliOptions {
-  command: 'check' | 'help' | 'version';
+  command: 'check' | 'sbom' | 'help' | 'version';
   paths: string[];
   format: OutputFormat;
   failOn?: FailOn;
@@ -28,9 +28,12 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: groundcheck check [paths...] [options]
+       groundcheck sbom [project folder] [-o bom.json] [options]
 
 Checks JavaScript, TypeScript and Python files, package manifests and requirement files for
-packages, versions and exported names that do not exist.
+packages, versions and exported names that do not exist. \`sbom\` writes a CycloneDX 1.6 JSON bill
+of materials of the project's locked (else declared) npm and Python dependencies, each with its
+registry, version, integrity and verdict (verified, suspicious, unverified, not-published, tampered).
 
 Options:
   --format text|json|sarif    output format (default: text)
@@ -65,7 +68,10 @@ export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = { command: 'check', paths: [], format: 'text', offline: false, jobs: 8, noCache: false, trustProjectConfig: false, failOnUnverified: false, deadlineSeconds: 120 };
   const args = [...argv];
   if (args[0] === 'check') args.shift();
-  else if (args[0] === 'help' || args.length === 0) return { ...o, command: 'help' };
+  else if (args[0] === 'sbom') {
+    args.shift();
+    o.command = 'sbom';
+  } else if (args[0] === 'help' || args.length === 0) return { ...o, command: 'help' };
   else if (args[0] && !args[0].startsWith('-')) throw new UsageError(`unknown command "${args[0]}" (did you mean "groundcheck check ${args[0]}"?)`);
 
   const value = (flag: string, inline: string | undefined): string => {

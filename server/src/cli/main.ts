@@ -5,7 +5,9 @@
 import { setMaxListeners } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createCore, defaultCacheDir } from '../core';
+import { createCore, defaultCacheDir, type Core } from '../core';
+import { inventory } from '../core/inventory/inventory';
+import { buildSbom } from './sbom';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
 import { MAX_DOCUMENT_BYTES } from '../core/extract';
@@ -57,7 +59,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.clean;
   }
   try {
-    return await check(options, io);
+    return options.command === 'sbom' ? await sbom(options, io) : await check(options, io);
   } catch (e) {
     if (e instanceof CliError) {
       io.stderr.write(`groundcheck: ${e.message}\n`);
@@ -66,6 +68,48 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`groundcheck: internal error: ${(e as Error).stack ?? e}\n`);
     return EXIT.error;
   }
+}
+
+/** The core as both commands use it: the CLI's logger, environment, trust, deadline and cache. */
+function cliCore(o: CliOptions, io: CliIo): { core: Core; settings: GroundcheckSettings } {
+  const logger: Logger = {
+    error: (m) => io.stderr.write(`groundcheck: ${m}\n`),
+    warn: (m) => io.stderr.write(`groundcheck: warning: ${m}\n`),
+    info: () => {},
+    debug: () => {},
+  };
+  const env = o.registry ? { ...io.env, npm_config_registry: o.registry } : io.env;
+  // The checked project's own configuration supplies credentials only when the user says so.
+  const trusted = o.trustProjectConfig || io.env.GROUNDCHECK_TRUST_PROJECT === '1';
+  const deadline = AbortSignal.timeout(o.deadlineSeconds * 1000);
+  // Every request in flight listens for the deadline: many at once is expected, not a leak.
+  setMaxListeners(0, deadline);
+  const core = createCore({ logger, env, trusted, deadline, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
+  return { core, settings: normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } }) };
+}
+
+async function sbom(o: CliOptions, io: CliIo): Promise<number> {
+  const root = path.resolve(io.cwd, o.paths[0] ?? '.');
+  if (o.paths.length > 1) throw new CliError('sbom takes one project folder');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new CliError(`not a folder: ${root}`);
+  const projectConfig = readProjectConfig(nodeFileSystem, root);
+  if (projectConfig && projectConfig.errors.length > 0) throw new CliError(`invalid configuration:\n  ${projectConfig.errors.join('\n  ')}`);
+  const { core, settings } = cliCore(o, io);
+  const items = await inventory(core.checker, nodeFileSystem, root, settings, neverCancelled);
+  core.flush();
+  let subject: { name?: unknown; version?: unknown } = {};
+  try {
+    subject = JSON.parse(nodeFileSystem.readFile(path.join(root, 'package.json')) ?? '{}') as typeof subject;
+  } catch {
+    // an unreadable package.json: the folder's name stands for the project
+  }
+  const body = buildSbom({ name: typeof subject.name === 'string' ? subject.name : path.basename(root), version: typeof subject.version === 'string' ? subject.version : undefined, toolVersion: toolVersion() }, items, new Date());
+  if (o.output) writeAtomically(path.resolve(io.cwd, o.output), body);
+  else io.stdout.write(body);
+  const tally = new Map<string, number>();
+  for (const i of items) tally.set(i.verdict, (tally.get(i.verdict) ?? 0) + 1);
+  io.stderr.write(`groundcheck: ${items.length} components (${[...tally].map(([v, n]) => `${n} ${v}`).join(', ') || 'none'})\n`);
+  return EXIT.clean;
 }
 
 async function check(o: CliOptions, io: CliIo): Promise<number> {
@@ -91,20 +135,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
     files = files.filter((f) => changed!.has(f));
   }
 
-  const logger: Logger = {
-    error: (m) => io.stderr.write(`groundcheck: ${m}\n`),
-    warn: (m) => io.stderr.write(`groundcheck: warning: ${m}\n`),
-    info: () => {},
-    debug: () => {},
-  };
-  const env = o.registry ? { ...io.env, npm_config_registry: o.registry } : io.env;
-  // The checked project's own configuration supplies credentials only when the user says so.
-  const trusted = o.trustProjectConfig || io.env.GROUNDCHECK_TRUST_PROJECT === '1';
-  const deadline = AbortSignal.timeout(o.deadlineSeconds * 1000);
-  // Every request in flight listens for the deadline: many at once is expected, not a leak.
-  setMaxListeners(0, deadline);
-  const core = createCore({ logger, env, trusted, deadline, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
-  const settings: GroundcheckSettings = normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } });
+  const { core, settings } = cliCore(o, io);
 
   // `exclude` in groundcheck.json: not read at all, only counted.
   const kept = files.filter((f) => !core.checker.projects.isExcluded(f));
