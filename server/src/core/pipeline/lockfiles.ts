@@ -195,8 +195,9 @@ interface Checked {
 function lockedVersionMessage(e: LockedEntry, f: LockedVersionFacts, index: PopularIndex, config: NpmConfig): string | undefined {
   if (f.status === 'missing-package') {
     const suggestions = registryFor(config, e.name).scoped ? [] : index.suggest(e.name).map((s) => s.name);
-    return `'${e.name}' is locked (${e.version}) but has never been published on ${f.registry}${suggestions.length ? `; did you mean ${quoteList(suggestions)}?` : '.'} npm ci fails on it, or installs whatever someone registers under that name.`;
+    return `'${e.name}' is locked (${e.version}) but does not exist on ${f.registry}${suggestions.length ? `; did you mean ${quoteList(suggestions)}?` : '.'} npm ci fails on it, or installs whatever someone registers under that name.`;
   }
-  if (f.status === 'missing-version') return `'${e.name}' is locked at ${e.version}, a version ${f.registry} never published; the latest is ${f.latest ?? 'unknown'}. Regenerate the lockfile.`;
+  // (a registry that does not list a version: never published, unpublished, or a mirror that lacks it)
+  if (f.status === 'missing-version') return `'${e.name}' is locked at ${e.version}, a version ${f.registry} does not have; its latest is ${f.latest ?? 'unknown'}. npm ci fails on it there: regenerate the lockfile.`;
   return undefined;
 }
