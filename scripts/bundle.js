@@ -18,6 +18,8 @@ async function main() {
     esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck-lsp.ts')], outfile: path.join(root, 'dist/server.js'), external: ['node-gyp/*', '*.wasm'] }),
     // (the CycloneDX library's XML plug-ins are optional and unused: the SBOM is JSON)
     esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/bin/groundcheck.ts')], outfile: path.join(root, 'dist/cli.js'), external: ['node-gyp/*', '*.wasm', 'libxmljs2', 'xmlbuilder2'] }),
+    // the CLI's parser workers (extractPool.ts starts dist/extractWorker.js beside dist/cli.js)
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/core/extract/extractWorker.ts')], outfile: path.join(root, 'dist/extractWorker.js'), external: ['node-gyp/*', '*.wasm'] }),
   ]);
   fs.mkdirSync(path.join(root, 'dist/data'), { recursive: true });
   for (const f of fs.readdirSync(path.join(root, 'server/data'))) fs.copyFileSync(path.join(root, 'server/data', f), path.join(root, 'dist/data', f));

@@ -24,7 +24,7 @@ describe('the packed CLI (npm pack, npm install -g)', function () {
     // The build already ran (npm test builds first); prepack would only build again.
     const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', out], ROOT)) as { filename: string; files: { path: string }[] }[];
     const files = packed.files.map((f) => f.path);
-    assert.ok(files.includes('bin/groundcheck.js') && files.includes('dist/cli.js') && files.includes('dist/data/npm-popular.idx.gz'), files.join(' '));
+    assert.ok(files.includes('bin/groundcheck.js') && files.includes('dist/cli.js') && files.includes('dist/extractWorker.js') && files.includes('dist/data/npm-popular.idx.gz'), files.join(' '));
     const unexpected = files.filter((f) => /^(test|server\/src|client\/src|scripts|out)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
     assert.deepStrictEqual(unexpected, []);
 

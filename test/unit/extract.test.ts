@@ -6,6 +6,7 @@ import { extractJavaScript } from '../../server/src/core/extract/javascript';
 import { installNamesInShell } from '../../server/src/core/extract/shellCommands';
 import { lockedEntries } from '../../server/src/core/extract/lockfileEntries';
 import { compareIntegrity, shasumIntegrity } from '../../server/src/core/registry/integrity';
+import { ExtractPool } from '../../server/src/core/extract/extractPool';
 
 const fixture = path.resolve(__dirname, '../../../test/fixtures/monorepo/packages/app/src/real.ts');
 
@@ -157,5 +158,25 @@ describe('integrity comparison', () => {
     assert.strictEqual(compareIntegrity(`sha512-abc= ${sha1}`, ['sha512-abc=']), 'same');
     assert.strictEqual(compareIntegrity('sha256-abc=', ['sha512-abc=']), undefined);
     assert.strictEqual(shasumIntegrity('not-hex'), undefined);
+  });
+});
+
+describe('extraction in worker threads', function () {
+  this.timeout(30_000);
+  const pool = new ExtractPool(2);
+  after(() => pool.close());
+
+  it('gives what extraction in this thread gives, for every document', async () => {
+    const text = fs.readFileSync(fixture, 'utf8');
+    const docs = Array.from({ length: 6 }, (_, i) => ({ path: fixture.replace(/\.ts$/, `${i}.ts`), text }));
+    const inWorkers = await Promise.all(docs.map((d) => pool.extract(d)));
+    for (let i = 0; i < docs.length; i++) assert.deepStrictEqual(inWorkers[i], extractReferences(docs[i]));
+  });
+
+  it('rejects a document the parser cannot take with the same kind of error, and goes on with the next', async () => {
+    const deep = `const x = ${'('.repeat(50_000)}1${')'.repeat(50_000)};\n`;
+    await assert.rejects(pool.extract({ path: '/deep.ts', text: deep }), (e: Error) => e instanceof RangeError && /call stack/i.test(e.message));
+    const after = await pool.extract({ path: '/ok.ts', text: "import x from 'left-pad';\n" });
+    assert.ok(after.ok && after.references[0].specifier === 'left-pad');
   });
 });

@@ -10,7 +10,9 @@ import { inventory } from '../core/inventory/inventory';
 import { buildSbom } from './sbom';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
-import { MAX_DOCUMENT_BYTES } from '../core/extract';
+import { isJavaScriptDocument, MAX_DOCUMENT_BYTES } from '../core/extract';
+import { ExtractPool, type Extractor } from '../core/extract/extractPool';
+import * as os from 'os';
 import { decodeText } from '../core/decode';
 import { checkFailedFinding } from '../core/pipeline';
 import { neverCancelled, nodeFileSystem, type Logger } from '../core/io';
@@ -71,7 +73,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The core as both commands use it: the CLI's logger, environment, trust, deadline and cache. */
-function cliCore(o: CliOptions, io: CliIo): { core: Core; settings: GroundcheckSettings } {
+function cliCore(o: CliOptions, io: CliIo, extractor?: Extractor): { core: Core; settings: GroundcheckSettings } {
   const logger: Logger = {
     error: (m) => io.stderr.write(`groundcheck: ${m}\n`),
     warn: (m) => io.stderr.write(`groundcheck: warning: ${m}\n`),
@@ -84,7 +86,7 @@ function cliCore(o: CliOptions, io: CliIo): { core: Core; settings: GroundcheckS
   const deadline = AbortSignal.timeout(o.deadlineSeconds * 1000);
   // Every request in flight listens for the deadline: many at once is expected, not a leak.
   setMaxListeners(0, deadline);
-  const core = createCore({ logger, env, trusted, deadline, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
+  const core = createCore({ logger, env, trusted, deadline, extractor, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
   return { core, settings: normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } }) };
 }
 
@@ -135,8 +137,22 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
     files = files.filter((f) => changed!.has(f));
   }
 
-  const { core, settings } = cliCore(o, io);
+  // Many JavaScript files: parse them on the other cores while this thread resolves and looks up.
+  const scripts = files.filter((f) => isJavaScriptDocument({ path: f })).length;
+  const cores = os.availableParallelism();
+  const pool = scripts >= POOL_MIN_FILES && cores > 1 ? new ExtractPool(Math.min(cores - 1, MAX_PARSER_WORKERS)) : undefined;
+  try {
+    return await checkFiles(o, io, files, changed, baseDir, failOn, started, cliCore(o, io, pool));
+  } finally {
+    await pool?.close();
+  }
+}
 
+/** Below this many JavaScript files, starting a worker (loading TypeScript again) costs more than it saves. */
+const POOL_MIN_FILES = 200;
+const MAX_PARSER_WORKERS = 3;
+
+async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: ChangedLines | undefined, baseDir: string, failOn: FailOn, started: number, { core, settings }: { core: Core; settings: GroundcheckSettings }): Promise<number> {
   // `exclude` in groundcheck.json: not read at all, only counted.
   const kept = files.filter((f) => !core.checker.projects.isExcluded(f));
   const excluded = files.length - kept.length;

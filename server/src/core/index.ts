@@ -19,6 +19,7 @@ import { packageCard } from './findings/packageCard';
 import { refusedByPrivateScope, registryFor } from './registry/npmrc';
 import type { CheckedPackage, Finding } from './model';
 import type { GroundcheckSettings } from './config/settings';
+import type { Extractor } from './extract/extractPool';
 
 export interface CoreOptions {
   logger: Logger;
@@ -31,6 +32,8 @@ export interface CoreOptions {
   homeDir?: string;
   /** Aborts when the run's overall deadline passes: what is not known by then is "unverified". */
   deadline?: AbortSignal;
+  /** Parses JavaScript in worker threads (the CLI on many files); without it, in this thread. */
+  extractor?: Extractor;
 }
 
 export interface Core {
@@ -94,6 +97,7 @@ export function createCore(o: CoreOptions): Core {
   const lockedVersions = new LockedVersions({ packuments: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir, concurrency: o.concurrency });
   const metadata = new PackageMetadataStore({ client: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir });
   const checker = new DocumentChecker({
+    extractor: o.extractor,
     lockedVersions,
     risk: new RiskAssessor({ metadata, index, clock: systemClock }),
     python: { lookup: pypiLookup, index: pypiIndex },

@@ -65,19 +65,30 @@ function parse(file: string, text: string, kind: ProjectConfig['kind'], at: (str
 
 export function readProjectConfig(fs: FileSystem, fromDir: string): ProjectConfig | undefined {
   for (const dir of ancestors(fromDir)) {
-    const file = path.join(dir, PROJECT_CONFIG_FILE);
-    const text = fs.readFile(file);
-    if (text !== undefined) return parse(file, text, 'file', []);
-    const manifestFile = path.join(dir, 'package.json');
-    const manifest = fs.readFile(manifestFile);
-    if (manifest !== undefined) {
-      const tree = parseTree(manifest);
-      // A package.json mid-edit that does not parse: keep looking above (its own finding says why).
-      if (tree && findNodeAtLocation(tree, ['groundcheck'])) return parse(manifestFile, manifest, 'package.json', ['groundcheck']);
-    }
-    if (fs.exists(path.join(dir, '.git'))) return undefined;
+    const found = projectConfigIn(fs, dir);
+    if (found !== 'look-above') return found;
   }
   return undefined;
+}
+
+/**
+ * The configuration a folder itself holds; undefined at a repository root that holds none (the
+ * search stops there); 'look-above' otherwise. `readProjectConfig` is this from a folder upwards;
+ * callers that ask for many folders memoise it per folder.
+ */
+export function projectConfigIn(fs: FileSystem, dir: string): ProjectConfig | undefined | 'look-above' {
+  const file = path.join(dir, PROJECT_CONFIG_FILE);
+  const text = fs.readFile(file);
+  if (text !== undefined) return parse(file, text, 'file', []);
+  const manifestFile = path.join(dir, 'package.json');
+  const manifest = fs.readFile(manifestFile);
+  // (a cheap test first: most package.json files have no `groundcheck` key to find)
+  if (manifest !== undefined && manifest.includes('"groundcheck"')) {
+    const tree = parseTree(manifest);
+    // A package.json mid-edit that does not parse: keep looking above (its own finding says why).
+    if (tree && findNodeAtLocation(tree, ['groundcheck'])) return parse(manifestFile, manifest, 'package.json', ['groundcheck']);
+  }
+  return fs.exists(path.join(dir, '.git')) ? undefined : 'look-above';
 }
 
 /**

@@ -115,6 +115,24 @@ export function changeRange(oldText: string, newText: string): ts.TextChangeRang
   return ts.createTextChangeRange(ts.createTextSpan(prefix, oldText.length - prefix - suffix), newText.length - prefix - suffix);
 }
 
+/**
+ * Only the `declare module 'x'` names of a declaration file (ambient modules): the statements of
+ * the file and of `declare global` blocks, without the reference and API walks of extractJavaScript.
+ */
+export function declaredModulesOf(text: string, fileName: string): string[] {
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: string[] = [];
+  const visit = (statements: ts.NodeArray<ts.Statement>) => {
+    for (const node of statements) {
+      if (!ts.isModuleDeclaration(node)) continue;
+      if (ts.isStringLiteral(node.name)) out.push(node.name.text);
+      else if (node.body && ts.isModuleBlock(node.body)) visit(node.body.statements); // declare global { declare module ... }
+    }
+  };
+  visit(sourceFile.statements);
+  return out;
+}
+
 export function extractJavaScript(text: string, fileName: string, languageId?: string, parser?: IncrementalParser): Extraction {
   const sourceFile = parser ? parser.parse(text, fileName, languageId) : ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindFor(fileName, languageId));
   const references: Reference[] = [];

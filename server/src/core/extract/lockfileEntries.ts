@@ -12,7 +12,8 @@
  */
 import * as path from 'path';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
-import { parseAllDocuments, isMap, isScalar, type Scalar } from 'yaml';
+import { isMap, isScalar, type Scalar } from 'yaml';
+import { yamlDocuments } from '../yamlDocuments';
 import * as semver from 'semver';
 import { pnpmPackageKey, yarnDescriptor } from '../resolve/lockfiles';
 // smol-toml ships a CommonJS build; its type declarations are written as ES module ones.
@@ -175,7 +176,7 @@ function pnpmEntries(text: string): LockedEntry[] {
     return { value: node.value, offset: node.range[0] + (quoted ? 1 : 0), length: node.value.length };
   };
   // (pnpm 10 writes two documents: the environment's, then the project's)
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of yamlDocuments(text)) {
     if (!('contents' in doc)) continue;
     const packages = isMap(doc.contents) ? doc.contents.get('packages') : undefined;
     if (!isMap(packages)) continue;

@@ -15,6 +15,7 @@ import type { PopularIndex } from '../suggest/popularIndex';
 import type { ExportTables } from '../exports/exportTables';
 import type { LockedVersions } from '../registry/lockedVersions';
 import type { RiskAssessor } from '../findings/risk';
+import type { Extractor } from '../extract/extractPool';
 import { ProjectContext } from '../project/context';
 import { JavaScriptPipeline } from './javascript';
 import { PackageJsonPipeline } from './packageJson';
@@ -40,6 +41,8 @@ export interface CheckerDeps {
   homeDir?: string;
   /** Export tables for API checks (named imports, members); without them only packages are checked. */
   tables?: ExportTables;
+  /** Where JavaScript is parsed: a worker pool (the CLI on many files); without it, in this thread. */
+  extractor?: Extractor;
   /** Locked npm versions and their integrity, for lockfiles; without it only their download hosts are checked. */
   lockedVersions?: LockedVersions;
   /** Risk signals of names that exist (suspicious-package beyond the squat rule); without it, only the squat rule. */

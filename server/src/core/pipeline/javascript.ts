@@ -8,6 +8,7 @@ import { CancelledError, type CancellationToken, type Clock, type FileSystem, ty
 import type { CheckedPackage, CheckResult, Finding, PackageInfo, Reference, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { extractReferences, isJavaScriptDocument, type DocumentInput } from '../extract';
+import type { Extractor } from '../extract/extractPool';
 import { IncrementalParser } from '../extract/javascript';
 import type { ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
@@ -33,6 +34,8 @@ export interface JavaScriptPipelineDeps {
   projects: ProjectContext;
   /** Export tables for API checks (named imports, members); without them only packages are checked. */
   tables?: ExportTables;
+  /** Where JavaScript is parsed and extracted: a worker pool; without it, in this thread. */
+  extractor?: Extractor;
   /** Risk signals of names that exist (suspicious-package beyond the squat rule); without it, only the squat rule. */
   risk?: RiskAssessor;
 }
@@ -110,7 +113,9 @@ export class JavaScriptPipeline implements LanguagePipeline {
 
   async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken, options: CheckOptions): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
-    const extracted = extractReferences(doc, this.parser);
+    // In a worker when the caller has a pool (the CLI over many files), else here, incrementally.
+    const extracted = this.deps.extractor && isJavaScriptDocument(doc) ? await this.deps.extractor.extract(doc) : extractReferences(doc, this.parser);
+    if (token.isCancellationRequested) throw new CancelledError();
     if (!extracted.ok) return { findings: [], references: 0, unverified: 0, skipped: extracted.reason, timings: { extractMs: 0, resolveMs: 0, lookupMs: 0, totalMs: this.deps.clock.now() - t0 } };
     const t1 = this.deps.clock.now();
 

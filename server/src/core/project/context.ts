@@ -13,7 +13,7 @@ const MAX_TREE_DEPTH = 8;
 const MAX_TREE_ENTRIES = 100_000;
 import type { FindingCode, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
-import { mergeSettings, readProjectConfig, type ProjectConfig } from '../config/projectConfig';
+import { mergeSettings, projectConfigIn, type ProjectConfig } from '../config/projectConfig';
 import { ProjectModel, type ProjectInfo } from '../resolve/project';
 import { PythonProjectModel, type PythonProjectInfo } from '../resolve/python/project';
 import { loadNpmConfig, type NpmConfig } from '../registry/npmrc';
@@ -89,10 +89,16 @@ export class ProjectContext {
 
   /** The groundcheck.json (or package.json `groundcheck` key) that applies to a file. */
   projectConfigFor(file: string): ProjectConfig | undefined {
-    const dir = path.dirname(file);
+    return this.projectConfigOfDir(path.dirname(file));
+  }
+
+  /** Per folder, from its parent's answer: a tree of a thousand folders reads each manifest once. */
+  private projectConfigOfDir(dir: string): ProjectConfig | undefined {
     if (!this.projectConfigs.has(dir)) {
-      const config = readProjectConfig(this.deps.fs, dir);
-      for (const e of config?.errors ?? []) this.deps.logger.warn(e);
+      const own = projectConfigIn(this.deps.fs, dir);
+      const parent = path.dirname(dir);
+      const config = own !== 'look-above' ? own : parent === dir ? undefined : this.projectConfigOfDir(parent);
+      if (own !== 'look-above') for (const e of own?.errors ?? []) this.deps.logger.warn(e);
       this.projectConfigs.set(dir, config);
     }
     return this.projectConfigs.get(dir);

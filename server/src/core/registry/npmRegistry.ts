@@ -189,18 +189,22 @@ class StallTimer {
   }
 }
 
-/** Parses a packument as it streams, keeping only what `ReducedPackument` holds. */
+/**
+ * Parses a packument as it streams, keeping only what `ReducedPackument` holds. Only each version's
+ * `dist` object is ever built (a full document's versions carry readmes, scripts and dependency
+ * lists: building each whole made a cold run's heap churn through hundreds of megabytes).
+ */
 export async function reducePackument(body: Readable, stall?: { touch(): void; signal: AbortSignal }): Promise<ReducedPackument> {
   const out: ReducedPackument = { versions: [], dist: new Map() };
-  await streamJson(body, ['$.name', '$.dist-tags', '$.versions.*'], (value, key, depth, container) => {
-    if (depth === 1 && key === 'name' && typeof value === 'string') out.name = value;
-    else if (depth === 1 && key === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
-    else if (depth === 2 && container === 'versions' && typeof key === 'string') {
-      out.versions.push(key);
-      const v = isRecord(value) ? value : {};
-      const dist = isRecord(v.dist) ? v.dist : {};
+  await streamJson(body, ['$.name', '$.dist-tags', '$.versions.*.dist'], (value, where) => {
+    if (where.length === 1 && where[0] === 'name' && typeof value === 'string') out.name = value;
+    else if (where.length === 1 && where[0] === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
+    else if (where.length === 3 && where[0] === 'versions' && typeof where[1] === 'string') {
+      const version = where[1];
+      out.versions.push(version);
+      const dist = isRecord(value) ? value : {};
       if (typeof dist.tarball === 'string') {
-        out.dist.set(key, { tarball: dist.tarball, integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined, shasum: typeof dist.shasum === 'string' ? dist.shasum : undefined });
+        out.dist.set(version, { tarball: dist.tarball, integrity: typeof dist.integrity === 'string' ? dist.integrity : undefined, shasum: typeof dist.shasum === 'string' ? dist.shasum : undefined });
       }
     }
   }, stall);
@@ -209,19 +213,19 @@ export async function reducePackument(body: Readable, stall?: { touch(): void; s
 
 /**
  * Streams a JSON document through @streamparser/json, handing each value at `paths` to `onValue`
- * (with its key, its depth and its container's key) and keeping nothing else. A reply that is
- * not JSON, or ends early, throws EMALFORMED / ETRUNCATED.
+ * with where it is (the keys from the root: `['versions', '1.0.0', 'dist']`), and keeping nothing
+ * else. A reply that is not JSON, or ends early, throws EMALFORMED / ETRUNCATED.
  */
 async function streamJson(
   body: Readable,
   paths: string[],
-  onValue: (value: unknown, key: string | number | undefined, depth: number, container: string | number | undefined) => void,
+  onValue: (value: unknown, where: (string | number | undefined)[]) => void,
   stall?: { touch(): void; signal: AbortSignal },
 ): Promise<void> {
   const { JSONParser } = require('@streamparser/json') as typeof import('@streamparser/json');
   const parser = new JSONParser({ paths, keepStack: false });
   let malformed: Error | undefined;
-  parser.onValue = ({ value, key, stack }) => onValue(value, key, stack.length, stack[1]?.key);
+  parser.onValue = ({ value, key, stack }) => onValue(value, [...stack.slice(1).map((s) => s.key), key]);
   parser.onError = (e) => (malformed = e);
   await new Promise<void>((resolve, reject) => {
     const fail = (e: unknown) => reject(e);
@@ -274,27 +278,33 @@ function licenseOf(v: Record<string, unknown>): string | undefined {
 
 export async function reduceFullDocument(body: Readable, stall?: { touch(): void; signal: AbortSignal }): Promise<FullDocument> {
   const out: FullDocument = { time: {}, versions: new Map() };
-  await streamJson(body, ['$.name', '$.dist-tags', '$.time', '$.description', '$.license', '$.repository', '$.versions.*'], (value, key, depth, container) => {
-    if (depth === 1 && key === 'name' && typeof value === 'string') out.name = value;
-    else if (depth === 1 && key === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
-    else if (depth === 1 && key === 'time' && isRecord(value)) out.time = stringValues(value);
-    else if (depth === 1 && key === 'description' && typeof value === 'string') out.description = value;
-    else if (depth === 1 && key === 'license') out.license = licenseOf({ license: value });
-    else if (depth === 1 && key === 'repository') out.repository = repositoryUrl(value);
-    else if (depth === 2 && container === 'versions' && typeof key === 'string') {
-      const v = isRecord(value) ? value : {};
-      const scripts = isRecord(v.scripts) ? v.scripts : {};
-      // The abbreviated document says hasInstallScript; the full one lists the scripts.
-      const installScripts = INSTALL_HOOKS.filter((hook) => typeof scripts[hook] === 'string');
-      if (installScripts.length === 0 && v.hasInstallScript === true) installScripts.push('install');
-      out.versions.set(key, {
-        installScripts,
-        repository: repositoryUrl(v.repository),
-        license: licenseOf(v),
-        description: typeof v.description === 'string' ? v.description : undefined,
-        deprecated: typeof v.deprecated === 'string' ? v.deprecated : undefined,
-      });
+  const facts = (version: string): VersionFacts => {
+    let f = out.versions.get(version);
+    if (!f) out.versions.set(version, (f = { installScripts: [] }));
+    return f;
+  };
+  const perVersion = ['version', 'scripts', 'hasInstallScript', 'repository', 'license', 'licenses', 'description', 'deprecated'].map((field) => `$.versions.*.${field}`);
+  await streamJson(body, ['$.name', '$.dist-tags', '$.time', '$.description', '$.license', '$.repository', ...perVersion], (value, where) => {
+    const [top, version, field] = where;
+    if (where.length === 1) {
+      if (top === 'name' && typeof value === 'string') out.name = value;
+      else if (top === 'dist-tags' && isRecord(value)) out['dist-tags'] = stringValues(value);
+      else if (top === 'time' && isRecord(value)) out.time = stringValues(value);
+      else if (top === 'description' && typeof value === 'string') out.description = value;
+      else if (top === 'license') out.license = licenseOf({ license: value });
+      else if (top === 'repository') out.repository = repositoryUrl(value);
+      return;
     }
+    if (where.length !== 3 || top !== 'versions' || typeof version !== 'string') return;
+    const f = facts(version);
+    if (field === 'scripts' && isRecord(value)) {
+      // The abbreviated document says hasInstallScript; the full one lists the scripts.
+      for (const hook of INSTALL_HOOKS) if (typeof value[hook] === 'string' && !f.installScripts.includes(hook)) f.installScripts.push(hook);
+    } else if (field === 'hasInstallScript' && value === true && f.installScripts.length === 0) f.installScripts.push('install');
+    else if (field === 'repository') f.repository = repositoryUrl(value);
+    else if (field === 'license' || field === 'licenses') f.license ??= licenseOf({ [field]: value });
+    else if (field === 'description' && typeof value === 'string') f.description = value;
+    else if (field === 'deprecated' && typeof value === 'string') f.deprecated = value;
   }, stall);
   return out;
 }

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { globSync } from 'tinyglobby';
 import type { FileSystem } from '../io';
-import { extractJavaScript } from '../extract/javascript';
+import { declaredModulesOf } from '../extract/javascript';
 
 const MAX_DECLARATION_FILES = 400;
 
@@ -24,7 +24,7 @@ export function readAmbientModules(fs: FileSystem, root: string): string[] {
   const names: string[] = [];
   for (const file of files) {
     const text = fs.readFile(file);
-    if (text !== undefined && text.length < 1024 * 1024) names.push(...extractJavaScript(text, path.basename(file)).declaredModules);
+    if (text !== undefined && text.length < 1024 * 1024) names.push(...declaredModulesOf(text, path.basename(file)));
   }
   return names;
 }

@@ -7,7 +7,8 @@
  */
 import * as path from 'path';
 import * as semver from 'semver';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { yamlDocuments } from '../yamlDocuments';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { FileSystem } from '../io';
 
@@ -73,8 +74,7 @@ export function yarnDescriptor(descriptor: string): { name: string; range: strin
 
 function pnpmLock(file: string, dir: string, text: string): Lockfile {
   // pnpm 10+ may write two YAML documents: the package manager's own dependencies, then the project's.
-  const documents = parseAllDocuments(text);
-  const parsed = (Array.isArray(documents) ? documents : [documents]).map((d) => d.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null);
+  const parsed = yamlDocuments(text).map((d) => d.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null);
   const doc = (parsed.find((d) => d?.settings) ?? parsed[parsed.length - 1] ?? {}) as {
     importers?: Record<string, Record<string, Record<string, { version?: string } | string>>>;
     packages?: Record<string, unknown>;

@@ -71,6 +71,7 @@ export class PopularIndex implements Snapshot {
   private preparing: Promise<void> | undefined;
   private readonly memo = new LRUCache<string, Suggestion[]>({ max: 2_000 });
   private readonly squats = new LRUCache<string, SquatTarget | false>({ max: 5_000 });
+  private readonly imitations = new LRUCache<string, Imitation | false>({ max: 5_000 });
 
   /** `file`: the index to read; by default the npm one shipped in server/data (dist/data when bundled). */
   constructor(private readonly file: string = dataFile('npm-popular.idx.gz')) {}
@@ -196,6 +197,11 @@ export class PopularIndex implements Snapshot {
    * alone is no verdict: the risk signals combine it with what the registry says (findings/risk.ts).
    */
   imitationOf(name: string): Imitation | undefined {
+    if (!this.imitations.has(name)) this.imitations.set(name, this.findImitation(name) ?? false);
+    return this.imitations.get(name) || undefined;
+  }
+
+  private findImitation(name: string): Imitation | undefined {
     const squat = this.squatOf(name);
     if (squat) return { ...squat, how: 'typo' };
     const idx = this.load();
