@@ -4,7 +4,8 @@
  * eslint-plugin-n `no-missing-import`, and depcheck (missing). For each: wall time, peak RSS, and
  * how many planted made-up packages it reported as made up versus merely unresolved/missing, and
  * whether it called a real-but-undeclared package made up. Groundcheck asks Verdaccio on loopback,
- * where the real packages are published; the peers need no registry.
+ * where the real packages are published; the peers need no registry. With folders as arguments,
+ * the same comparison with knip on checked-out real repositories (`realRepositories`).
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -160,7 +161,36 @@ function runAll(tree: Tree, registryUrl: string): Outcome[] {
   return outcomes;
 }
 
+/**
+ * Real repositories (`npm run bench:peers -- <folder>...`): Groundcheck cold (an empty cache, your
+ * npm configuration's registry) and warm (the same cache) against knip (unlisted + unresolved),
+ * which needs no registry, on the same checked-out folders.
+ */
+function realRepositories(folders: string[]): void {
+  const lines = [
+    '| repository | groundcheck cold | groundcheck warm | groundcheck peak RSS | knip (unlisted + unresolved) | knip peak RSS | warm ÷ knip |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const folder of folders) {
+    const dir = path.resolve(folder);
+    const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-peers-cache-'));
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome, NO_COLOR: '1' };
+    const gc = () => timed(process.execPath, [path.join(ROOT, 'bin', 'groundcheck.js'), 'check', '.', '--format', 'json', '--fail-on', 'never', '-o', path.join(cacheHome, 'report.json')], dir, env);
+    const cold = gc();
+    const warm = gc();
+    const knip = timed(BIN('knip'), ['--reporter', 'json', '--no-progress', '--include', 'unlisted,unresolved'], dir, env);
+    // knip exits 1 with issues and 2 when some config could not be loaded; it still reports the rest.
+    const knipNote = knip.stdout.startsWith('{') ? '' : ' (no report)';
+    lines.push(`| ${path.basename(dir)} | ${cold.wallS.toFixed(1)} s | ${warm.wallS.toFixed(1)} s | ${Math.max(cold.peakMb, warm.peakMb).toFixed(0)} MB | ${knip.wallS.toFixed(1)} s${knipNote} | ${knip.peakMb.toFixed(0)} MB | ${(warm.wallS / knip.wallS).toFixed(2)} |`);
+    fs.rmSync(cacheHome, { recursive: true, force: true });
+  }
+  console.log(`\nGroundcheck vs knip on real repositories (${os.cpus().length} cores, Node ${process.version})\n`);
+  console.log(lines.join('\n'));
+}
+
 async function main(): Promise<void> {
+  const folders = process.argv.slice(2);
+  if (folders.length > 0) return realRepositories(folders);
   const registry = await Verdaccio.start();
   const tables: string[] = [];
   try {
