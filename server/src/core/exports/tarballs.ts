@@ -124,6 +124,12 @@ export class TarballStore implements TarballSource {
     return pending;
   }
 
+  private async fetchTarball(url: string, integrity: string, options: Pacote.Options): Promise<Buffer> {
+    const fetch = require('npm-registry-fetch') as (uri: string, opts: object) => Promise<{ buffer(): Promise<Buffer> }>;
+    const res = await fetch(url, { ...options, integrity, signal: this.options.signal });
+    return res.buffer();
+  }
+
   private async load(name: string, version: string, config: NpmConfig): Promise<FetchedPackage> {
     const fs = this.options.fs ?? nodeFileSystem;
     const root = path.join(this.options.dir, `${name.replace('/', '+')}@${version}`);
@@ -135,7 +141,10 @@ export class TarballStore implements TarballSource {
       // Where the tarball is comes from the streamed document, so pacote need not fetch it again whole.
       const dist = (await this.packumentOf(name, config).catch(() => undefined))?.dist.get(version);
       const options = { ...this.pacoteOptions(config, name), ...(dist ? { resolved: dist.tarball, integrity: dist.integrity } : {}) } as Pacote.Options;
-      const tarball = await withTimeout(pacote.tarball(`${name}@${version}`, options), this.options.timeoutMs * 4);
+      // With the tarball's address and integrity known, it is fetched directly (npm-registry-fetch:
+      // the same auth rules as pacote, the integrity verified as it arrives). pacote would first
+      // fetch the registry document again, whole: 50 MB for drizzle-orm.
+      const tarball = await withTimeout(dist?.integrity ? this.fetchTarball(dist.tarball, dist.integrity, options) : pacote.tarball(`${name}@${version}`, options), this.options.timeoutMs * 4);
       if (tarball.length > MAX_TARBALL_BYTES) throw new Error(`tarball of ${name}@${version} is ${tarball.length} bytes; not read`);
       const entries = await readTarball(tarball, (p) => isDeclaration(p) || p === 'package.json' || isScript(p));
       fs.remove(root);
