@@ -1,4 +1,8 @@
 #!/usr/bin/env node
+// Parsing thousands of files leaves short-lived garbage: a smaller young generation collects it
+// sooner: a warm run over astro peaked at 362 MB with it and 385 MB without, at the same speed
+// (set before any allocation of note; the language server passes such flags on its command line).
+require('v8').setFlagsFromString('--max-semi-space-size=4');
 // A short-lived process: caching V8's compiled code (in the OS temp dir) saves ~60 ms of start-up.
 // (A clone has it; the packed tarball depends on nothing, its bundle carries what it needs.)
 try {

@@ -34,7 +34,8 @@ export class ExtractPool implements Extractor {
   /** `script`: the worker's file (extractWorker.js beside this module, in the tsc build and the bundle alike). */
   constructor(size: number, script = path.join(__dirname, 'extractWorker.js')) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script);
+      // (the same small young generation as the CLI's main thread: parse trees are short-lived)
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       const slot: Slot = { worker, busy: 0 };
       worker.on('message', (reply: ExtractReply) => {
         const pending = this.waiting.get(reply.id);
