@@ -4,7 +4,8 @@
  * with its wall time and the process's peak RSS, and the time TypeScript alone needs to parse the
  * same JavaScript/TypeScript files (`ts.createSourceFile` over the CLI's own file list, in this
  * run): the floor a parser-based checker can approach. Prints a table. The repositories are never
- * part of this one; the cold run asks the registry of your npm configuration.
+ * part of this one; the cold run asks the registry of your npm configuration. With `--editor`, the
+ * language server instead (`editorRun`): first verdicts on a cold repository, RSS with 200 files open.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -13,6 +14,7 @@ import * as path from 'path';
 import ts = require('typescript');
 import { collectFiles } from '../server/src/cli/files';
 import { isJavaScriptDocument } from '../server/src/core/extract';
+import { LspClient } from '../test/support/lspClient';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'groundcheck.js');
 
@@ -63,13 +65,53 @@ function parseOnlySeconds(folder: string): { seconds: number; files: number } {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, files: files.length };
 }
 
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/**
+ * The editor on a cold repository (`--editor`): the language server with an empty cache opens one
+ * JS/TS file (time to its first published verdicts, which come before the API checks finish),
+ * then 199 more of the repository's files; its RSS once all 200 have verdicts.
+ */
+async function editorRun(folder: string): Promise<string> {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-editor-cache-'));
+  const files = collectFiles(folder).filter((f) => isJavaScriptDocument({ path: f })).slice(0, 200);
+  const client = await LspClient.start({ rootDir: folder, env: { ...process.env, XDG_CACHE_HOME: cache }, settings: {} });
+  try {
+    const pid = client.child.pid!;
+    const t0 = performance.now();
+    const first = client.open(files[0], fs.readFileSync(files[0], 'utf8'));
+    const published = await client.waitForVersion(first, 1, 60_000);
+    const firstMs = published.at - t0;
+    const uris = files.slice(1).map((f) => client.open(f, fs.readFileSync(f, 'utf8')));
+    for (const u of uris) await client.waitForVersion(u, 1, 120_000);
+    const after = rssMb(pid);
+    return `| ${path.basename(folder)} | ${firstMs.toFixed(0)} ms (${path.relative(folder, files[0])}) | ${after.rss.toFixed(0)} MB (peak ${after.peak.toFixed(0)} MB) |`;
+  } finally {
+    await client.stop();
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const offline = args.includes('--offline');
   const folders = args.filter((a) => !a.startsWith('--'));
   if (folders.length === 0) {
-    console.error('usage: npm run bench:real -- <folder>... [--offline]');
+    console.error('usage: npm run bench:real -- <folder>... [--offline] [--editor]');
     return 2;
+  }
+  if (args.includes('--editor')) {
+    const editorRows: string[] = [];
+    for (const folder of folders.map((f) => path.resolve(f))) editorRows.push(await editorRun(folder));
+    console.log(`The language server on real repositories, cold cache (${os.cpus().length} cores):\n`);
+    console.log('| repository | first file: time to verdicts | 200 files open: server RSS |');
+    console.log('|---|---:|---:|');
+    for (const r of editorRows) console.log(r);
+    return 0;
   }
   const rows: string[] = [];
   for (const folder of folders.map((f) => path.resolve(f))) {
