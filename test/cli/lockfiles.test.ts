@@ -51,6 +51,7 @@ describe('lockfile sources (CLI)', function () {
         'poetry.lock:4:9 missing-package fastapi-utils-v3',
         'uv.lock:15:9 missing-package made-up-uv-dep-zz',
         'uv.lock:23:24 lockfile-source pandas',
+        'uv.lock:30:98 lockfile-integrity requests',
         'yarn.lock:16:13 lockfile-integrity left-pad',
         'yarn.lock:5:1 missing-package express-jwt-auth-helperz',
       ], r.stdout + r.stderr);
@@ -59,6 +60,7 @@ describe('lockfile sources (CLI)', function () {
       assert.match(message('lockfile-integrity', 'ms'), /integrity locked for ms@2\.1\.3 is not the one/);
       assert.match(message('missing-package', 'fast-json-parser-v2'), /is locked \(1\.0\.0\) but does not exist on/);
       assert.match(message('lockfile-source', 'pandas'), /pypi\.mirror\.example\.net/);
+      assert.match(message('lockfile-integrity', 'requests'), /sha256 locked for requests-2\.32\.3\.tar\.gz \(requests 2\.32\.3\) is not the one the package index .* lists for that file \(d3661b32ef71…\)/);
       assert.strictEqual(r.code, 1);
 
       // SARIF carries the same findings at the same places
@@ -80,5 +82,17 @@ describe('lockfile sources (CLI)', function () {
     const json = JSON.parse(r.stdout) as { findings: JsonFinding[] };
     assert.deepStrictEqual(json.findings.map((f) => f.code), ['unverified-package'], r.stdout + r.stderr);
     assert.match(json.findings[0].message, /^5 locked packages could not be verified on http:\/\/127\.0\.0\.1:9\//);
+  });
+
+  it('reads the hashes of an index that predates PEP 691 from its links (#sha256=)', async () => {
+    const index = await SimpleIndex.start({ htmlOnly: true });
+    try {
+      const root = copyFixture('lockfile-registry');
+      const r = await runCliProcess(['check', 'uv.lock', 'poetry.lock', '--format', 'json', '--no-cache', '--index-url', index.url], root, isolatedEnv(root));
+      const json = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+      assert.deepStrictEqual(json.findings.filter((f) => f.code === 'lockfile-integrity').map((f) => `${f.file}:${f.line}:${f.column} ${f.package}`), ['uv.lock:30:98 requests'], r.stdout + r.stderr);
+    } finally {
+      await index.stop();
+    }
   });
 });

@@ -51,7 +51,7 @@ describe('groundcheck sbom (CycloneDX 1.6)', function () {
         'pandas@2.2.2 tampered',
         'react-hook-form-pro@1.0.0 not-published',
         'requests@2.31.0 verified',
-        'requests@2.32.3 verified',
+        'requests@2.32.3 tampered',
         'zod@3.23.8 tampered',
         'zod@3.99.0 not-published',
       ], r.stderr);

@@ -7,7 +7,8 @@ import { PackageLookup } from './registry/lookup';
 import { NpmRegistryClient } from './registry/npmRegistry';
 import { PopularIndex } from './suggest/popularIndex';
 import { dataFile } from './dataFiles';
-import { PypiClient } from './registry/pypi';
+import { PypiClient, type ProjectFiles } from './registry/pypi';
+import { LRUCache } from 'lru-cache';
 import { pypiEndpoint, type PypiConfig } from './registry/pipConfig';
 import { ExportTables } from './exports/exportTables';
 import { TarballStore } from './exports/tarballs';
@@ -84,8 +85,18 @@ export function createCore(o: CoreOptions): Core {
     snapshot: index,
   });
   const pypiIndex = new PopularIndex(dataFile('pypi-popular.idx.gz'));
+  const pypiClient = new PypiClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, signal: o.deadline });
+  // Project pages for lockfile hashes: asked once per name and index for ten minutes (a lockfile
+  // and its neighbours in one run, or one editing session).
+  const pypiFiles = new LRUCache<string, Promise<ProjectFiles | undefined>>({ max: 2_000, ttl: 10 * 60 * 1000 });
+  const filesOf = (name: string, config: PypiConfig) => {
+    const key = `${[config.indexUrl, ...config.extraIndexUrls].join(' ')}|${name}`;
+    let pending = pypiFiles.get(key);
+    if (!pending) pypiFiles.set(key, (pending = pypiClient.files(name, config)));
+    return pending;
+  };
   const pypiLookup = new PackageLookup<PypiConfig>({
-    client: new PypiClient({ timeoutMs: o.timeoutMs ?? 5000, clock: systemClock, signal: o.deadline }),
+    client: pypiClient,
     endpoint: pypiEndpoint,
     cacheFile: 'pypi-index.jsonl',
     clock: systemClock,
@@ -100,7 +111,7 @@ export function createCore(o: CoreOptions): Core {
     extractor: o.extractor,
     lockedVersions,
     risk: new RiskAssessor({ metadata, index, clock: systemClock }),
-    python: { lookup: pypiLookup, index: pypiIndex },
+    python: { lookup: pypiLookup, index: pypiIndex, files: filesOf },
     fs: nodeFileSystem,
     lookup,
     index,

@@ -40,6 +40,8 @@ export interface LockedEntry {
   integrity?: Span;
   /** Python: the index the entry was locked from (uv's `source.registry`, Poetry's legacy source). */
   index?: Span;
+  /** Python: the distribution files it locks, each with its sha256 (hex) and where that is written. */
+  files?: { filename: string; sha256: string; at: Span }[];
 }
 
 export type LockfileKind = 'npm' | 'yarn' | 'pnpm' | 'bun' | 'poetry' | 'uv';
@@ -255,12 +257,25 @@ function pythonEntries(kind: 'poetry' | 'uv', text: string): LockedEntry[] {
       index = source.type === 'legacy' && typeof source.url === 'string' ? source.url : undefined;
     }
     const indexAt = index ? text.indexOf(`"${index}"`, header) : -1;
+    // uv: sdist = { url, hash }, wheels = [{ url, hash }]; Poetry: files = [{ file, hash }]
+    const next = text.indexOf('[[package]]', header + 1);
+    const files: LockedEntry['files'] = [];
+    const locked = kind === 'uv' ? [pkg.sdist, ...(Array.isArray(pkg.wheels) ? pkg.wheels : [])] : Array.isArray(pkg.files) ? pkg.files : [];
+    for (const f of locked as Record<string, unknown>[]) {
+      const where = typeof f?.url === 'string' ? f.url : typeof f?.file === 'string' ? f.file : undefined;
+      const hash = typeof f?.hash === 'string' ? /^sha256:([0-9a-f]{64})$/i.exec(f.hash) : null;
+      if (!where || !hash) continue;
+      const at = text.indexOf(hash[1], header);
+      if (at < 0 || (next >= 0 && at > next)) continue;
+      files.push({ filename: decodeURIComponent(where.split('/').pop()!.split('#')[0]), sha256: hash[1].toLowerCase(), at: { value: hash[1], offset: at, length: hash[1].length } });
+    }
     out.push({
       ecosystem: 'pypi',
       name: pkg.name,
       at: { offset: nameAt + 1, length: pkg.name.length },
       version: fromIndex && typeof pkg.version === 'string' ? pkg.version : undefined,
       index: index && indexAt >= 0 ? { value: index, offset: indexAt + 1, length: index.length } : undefined,
+      files: files.length > 0 ? files : undefined,
     });
   }
   return out;

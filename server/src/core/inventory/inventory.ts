@@ -85,7 +85,7 @@ function lockfileItems(entries: LockedEntry[], result: CheckResult, text: string
   const out: InventoryItem[] = [];
   for (const e of entries) {
     if (!e.version) continue; // git, file, link and workspace entries are not registry packages
-    const spans = [e.at, e.integrity, e.url, e.index].filter((s): s is { offset: number; length: number } => !!s).map((s) => ({ start: at(s) }));
+    const spans = [e.at, e.integrity, e.url, e.index, ...(e.files ?? []).map((f) => f.at)].filter((s): s is { offset: number; length: number } => !!s).map((s) => ({ start: at(s) }));
     const finding = result.findings.find((f) => VERDICT_OF[f.code] && spans.some((s) => sameStart(f.range, s)));
     const looked = result.packages?.find((p) => sameStart(p.range, { start: at(e.at) }));
     const unverifiedReason = result.findings.find((f) => f.code === 'unverified-package')?.data.unverifiedReason;

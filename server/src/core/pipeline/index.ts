@@ -11,6 +11,7 @@ import type { GroundcheckSettings } from '../config/settings';
 import { unreadableReason, type DocumentInput } from '../extract';
 import type { PackageLookup } from '../registry/lookup';
 import type { PypiConfig } from '../registry/pipConfig';
+import type { ProjectFiles } from '../registry/pypi';
 import type { PopularIndex } from '../suggest/popularIndex';
 import type { ExportTables } from '../exports/exportTables';
 import type { LockedVersions } from '../registry/lockedVersions';
@@ -32,7 +33,12 @@ export interface CheckerDeps {
   lookup: PackageLookup;
   index: PopularIndex;
   /** The Python pipeline's registry and index; without them Python documents are not checked. */
-  python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
+  python?: {
+    lookup: PackageLookup<PypiConfig>;
+    index: PopularIndex;
+    /** The files (and their hashes) the index lists for a project, for lockfile hashes. */
+    files?: (name: string, config: PypiConfig) => Promise<ProjectFiles | undefined>;
+  };
   logger: Logger;
   clock: Clock;
   env: NodeJS.ProcessEnv;

@@ -3,9 +3,11 @@
  * - where it downloads from: a `resolved` URL (or uv/Poetry index) on a host that is not a registry
  *   the project uses, nor a public one, is `lockfile-source` (`npm ci` would install whatever that
  *   host serves, as lockfile injection does). This part needs no network.
- * - what the registry says: a locked name it never published is `missing-package`, a version it
- *   never published is `missing-version`, and an integrity other than the registry's for that
- *   version is `lockfile-integrity` (the tarball `npm ci` would accept is not the one published).
+ * - what the registry says: a locked name it does not have is `missing-package`, a version it does
+ *   not have is `missing-version` (never published, unpublished, or missing from a mirror), an
+ *   integrity other than the registry's for that version is `lockfile-integrity` (the tarball
+ *   `npm ci` would accept is not the one published), and a locked name that exists gets the risk
+ *   verdict an import of it would.
  * Dependencies the project itself declares from a URL or git are theirs to fetch from there;
  * private-scope names are never sent to a registry the configuration did not name for them.
  */
@@ -24,6 +26,7 @@ import type { LockedVersionFacts, LockedVersions } from '../registry/lockedVersi
 import { compareIntegrity } from '../registry/integrity';
 import type { PackageLookup } from '../registry/lookup';
 import type { PypiConfig } from '../registry/pipConfig';
+import type { ProjectFiles } from '../registry/pypi';
 import type { PopularIndex } from '../suggest/popularIndex';
 import type { RiskAssessor } from '../findings/risk';
 import { registryVerdict } from '../findings/registryVerdict';
@@ -52,7 +55,12 @@ export interface LockfileDeps {
   index: PopularIndex;
   /** Locked npm versions and their integrity; without it only download hosts are checked. */
   lockedVersions?: LockedVersions;
-  python?: { lookup: PackageLookup<PypiConfig>; index: PopularIndex };
+  python?: {
+    lookup: PackageLookup<PypiConfig>;
+    index: PopularIndex;
+    /** The files (and their hashes) an index lists for a project; without it, hashes are not compared. */
+    files?: (name: string, config: PypiConfig) => Promise<ProjectFiles | undefined>;
+  };
   /** Risk signals of locked names that exist (suspicious-package). */
   risk?: RiskAssessor;
 }
@@ -157,6 +165,8 @@ export class LockfilePipeline implements LanguagePipeline {
     if (settings.offline) return { findings, unverified, looked: [] };
     const lookup = this.deps.python.lookup;
     const infos = await Promise.all(toVerify.map((e) => lookup.lookup(normalizePythonName(e.name), config)));
+    // The hashes of the files each entry locks, against the index's own (PEP 691 `hashes`, PEP 503 `#sha256=`).
+    const pages = this.deps.python.files ? await Promise.all(toVerify.map((e, i) => (e.files && infos[i].status === 'exists' ? this.deps.python!.files!(e.name, config) : undefined))) : [];
     if (token.isCancellationRequested) throw new CancelledError();
     await this.deps.python.index.ready();
     toVerify.forEach((e, i) => {
@@ -170,6 +180,14 @@ export class LockfilePipeline implements LanguagePipeline {
         const wanted = pep440.clean(e.version!) ?? e.version!;
         if (!info.versions.some((v) => (pep440.clean(v) ?? v) === wanted)) {
           findings.push(finding('missing-version', e.at, `'${e.name}' is locked at ${e.version}, a release the package index (${registry}) does not have; the newest is ${info.latest ?? 'unknown'}. Relock the project.`, e, registry));
+          return;
+        }
+      }
+      const published = pages[i]?.hashes;
+      for (const f of e.files ?? []) {
+        const theirs = published?.get(f.filename);
+        if (theirs && theirs !== f.sha256) {
+          findings.push(finding('lockfile-integrity', f.at, `The sha256 locked for ${f.filename} (${e.name} ${e.version}) is not the one the package index (${registry}) lists for that file (${theirs.slice(0, 12)}…). The file an install from this lockfile would accept is not the index's: relock, and find out who changed it.`, e, registry));
         }
       }
     });
