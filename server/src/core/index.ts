@@ -14,6 +14,7 @@ import { ExportTables } from './exports/exportTables';
 import { TarballStore } from './exports/tarballs';
 import { bundledNodeTypes } from './exports/nodeTypes';
 import { LockedVersions } from './registry/lockedVersions';
+import { DerivedCache } from './derivedCache';
 import { PackageMetadataStore } from './registry/packageMetadata';
 import { RiskAssessor } from './findings/risk';
 import { packageCard } from './findings/packageCard';
@@ -107,8 +108,10 @@ export function createCore(o: CoreOptions): Core {
   });
   const lockedVersions = new LockedVersions({ packuments: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir, concurrency: o.concurrency });
   const metadata = new PackageMetadataStore({ client: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir });
+  const derived = o.cacheDir ? new DerivedCache(path.join(o.cacheDir, 'derived'), nodeFileSystem) : undefined;
   const checker = new DocumentChecker({
     extractor: o.extractor,
+    derived,
     lockedVersions,
     risk: new RiskAssessor({ metadata, index, clock: systemClock }),
     python: { lookup: pypiLookup, index: pypiIndex, files: filesOf },
@@ -163,6 +166,7 @@ export function createCore(o: CoreOptions): Core {
       tables.clear();
       lockedVersions.clear();
       metadata.clear();
+      derived?.clear();
     },
   };
 }

@@ -17,6 +17,7 @@ import type { ExportTables } from '../exports/exportTables';
 import type { LockedVersions } from '../registry/lockedVersions';
 import type { RiskAssessor } from '../findings/risk';
 import type { Extractor } from '../extract/extractPool';
+import type { DerivedCache } from '../derivedCache';
 import { ProjectContext } from '../project/context';
 import { JavaScriptPipeline } from './javascript';
 import { PackageJsonPipeline } from './packageJson';
@@ -47,6 +48,8 @@ export interface CheckerDeps {
   homeDir?: string;
   /** Export tables for API checks (named imports, members); without them only packages are checked. */
   tables?: ExportTables;
+  /** Keeps what is derived from large lockfiles between runs (parsed versions, entries). */
+  derived?: DerivedCache;
   /** Where JavaScript is parsed: a worker pool (the CLI on many files); without it, in this thread. */
   extractor?: Extractor;
   /** Locked npm versions and their integrity, for lockfiles; without it only their download hosts are checked. */

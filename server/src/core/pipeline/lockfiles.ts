@@ -29,6 +29,7 @@ import type { PypiConfig } from '../registry/pipConfig';
 import type { ProjectFiles } from '../registry/pypi';
 import type { PopularIndex } from '../suggest/popularIndex';
 import type { RiskAssessor } from '../findings/risk';
+import type { DerivedCache } from '../derivedCache';
 import { registryVerdict } from '../findings/registryVerdict';
 import { quoteList } from '../findings/messages';
 import type { ProjectContext } from '../project/context';
@@ -63,6 +64,8 @@ export interface LockfileDeps {
   };
   /** Risk signals of locked names that exist (suspicious-package). */
   risk?: RiskAssessor;
+  /** Keeps a large lockfile's parsed entries between runs. */
+  derived?: DerivedCache;
 }
 
 export class LockfilePipeline implements LanguagePipeline {
@@ -77,7 +80,9 @@ export class LockfilePipeline implements LanguagePipeline {
   async check(doc: DocumentInput, settings: GroundcheckSettings, token: CancellationToken): Promise<CheckResult> {
     const t0 = this.deps.clock.now();
     const kind = lockfileKind(doc.path)!;
-    const entries = lockedEntries(kind, doc.text).filter((e) => !matchesAny(e.name, settings.allow));
+    const parse = () => lockedEntries(kind, doc.text);
+    const all = this.deps.derived ? this.deps.derived.get(`lockfile-entries-${kind}`, doc.text, parse) : parse();
+    const entries = all.filter((e) => !matchesAny(e.name, settings.allow));
     const lines = new LineIndex(doc.text);
     const rangeOf = (s: { offset: number; length: number }): Range => ({ start: lines.positionAt(s.offset), end: lines.positionAt(s.offset + s.length) });
     const finding = (code: FindingCode, at: { offset: number; length: number }, message: string, e: LockedEntry, registry: string): Finding => ({

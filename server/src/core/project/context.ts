@@ -14,6 +14,7 @@ const MAX_TREE_ENTRIES = 100_000;
 import type { FindingCode, Severity } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import { mergeSettings, projectConfigIn, type ProjectConfig } from '../config/projectConfig';
+import type { DerivedCache } from '../derivedCache';
 import { ProjectModel, type ProjectInfo } from '../resolve/project';
 import { PythonProjectModel, type PythonProjectInfo } from '../resolve/python/project';
 import { loadNpmConfig, type NpmConfig } from '../registry/npmrc';
@@ -26,6 +27,8 @@ export interface ProjectContextDeps {
   /** Whether the checked project's .npmrc and pip.conf may supply credentials (see registry/npmrc.ts). */
   trusted: boolean;
   homeDir?: string;
+  /** Keeps what is derived from large lockfiles between runs. */
+  derived?: DerivedCache;
 }
 
 export class ProjectContext {
@@ -38,7 +41,7 @@ export class ProjectContext {
   private readonly treePackages = new Map<string, Set<string>>();
 
   constructor(private readonly deps: ProjectContextDeps) {
-    this.npm = new ProjectModel(deps.fs);
+    this.npm = new ProjectModel(deps.fs, deps.derived);
     this.python = new PythonProjectModel(deps.fs, deps.env);
   }
 

@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as semver from 'semver';
 import { parse as parseYaml } from 'yaml';
 import { yamlDocuments } from '../yamlDocuments';
+import type { DerivedCache } from '../derivedCache';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { FileSystem } from '../io';
 
@@ -24,13 +25,13 @@ export interface Lockfile {
 const LOCKFILES = ['pnpm-lock.yaml', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'bun.lock'];
 
 /** Reads the lockfile in `dir`, if any; a lockfile that does not parse is as good as none. */
-export function readLockfile(fs: FileSystem, dir: string): Lockfile | undefined {
+export function readLockfile(fs: FileSystem, dir: string, derived?: DerivedCache): Lockfile | undefined {
   for (const name of LOCKFILES) {
     const file = path.join(dir, name);
     const text = fs.readFile(file);
     if (text === undefined) continue;
     try {
-      if (name === 'pnpm-lock.yaml') return pnpmLock(file, dir, text);
+      if (name === 'pnpm-lock.yaml') return pnpmLock(file, dir, text, derived);
       if (name === 'yarn.lock') return yarnLock(file, text);
       if (name === 'bun.lock') return bunLock(file, text);
       return npmLock(file, dir, text);
@@ -72,7 +73,15 @@ export function yarnDescriptor(descriptor: string): { name: string; range: strin
   return at < 0 ? undefined : { name: descriptor.slice(0, at), range: descriptor.slice(at + 1).replace(/^npm:/, '') };
 }
 
-function pnpmLock(file: string, dir: string, text: string): Lockfile {
+/** What versionFor reads of a pnpm lockfile, as plain data (kept by the derived cache between runs). */
+interface PnpmLockData {
+  /** Importer path -> [name, locked version] pairs. */
+  importers: [string, [string, string][]][];
+  /** Name -> every version the lockfile has of it. */
+  all: [string, string[]][];
+}
+
+function pnpmLockData(text: string): PnpmLockData {
   // pnpm 10+ may write two YAML documents: the package manager's own dependencies, then the project's.
   const parsed = yamlDocuments(text).map((d) => d.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null);
   const doc = (parsed.find((d) => d?.settings) ?? parsed[parsed.length - 1] ?? {}) as {
@@ -80,7 +89,7 @@ function pnpmLock(file: string, dir: string, text: string): Lockfile {
     packages?: Record<string, unknown>;
   } & Record<string, Record<string, { version?: string } | string>>;
   // Only what versionFor reads is kept: the parsed document of a large lockfile is tens of megabytes.
-  const importers = new Map<string, Map<string, string>>();
+  const importers: PnpmLockData['importers'] = [];
   const addImporter = (key: string, importer: Record<string, Record<string, { version?: string } | string>> | undefined) => {
     const versions = new Map<string, string>();
     for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
@@ -89,7 +98,7 @@ function pnpmLock(file: string, dir: string, text: string): Lockfile {
         if (semver.valid(version) && !versions.has(name)) versions.set(name, version);
       }
     }
-    importers.set(key, versions);
+    importers.push([key, [...versions]]);
   };
   if (doc.importers) for (const [key, importer] of Object.entries(doc.importers)) addImporter(key, importer);
   else addImporter('.', doc); // lockfile v5 without workspaces: the root's dependencies at the top
@@ -98,6 +107,13 @@ function pnpmLock(file: string, dir: string, text: string): Lockfile {
     const p = pnpmPackageKey(key);
     if (p) all.set(p.name, [...(all.get(p.name) ?? []), p.version]);
   }
+  return { importers, all: [...all] };
+}
+
+function pnpmLock(file: string, dir: string, text: string, derived?: DerivedCache): Lockfile {
+  const data = derived ? derived.get('pnpm-lock-versions', text, () => pnpmLockData(text)) : pnpmLockData(text);
+  const importers = new Map(data.importers.map(([key, pairs]) => [key, new Map(pairs)]));
+  const all = new Map(data.all);
   return {
     file,
     versionFor: (name, importerDir, range) => importers.get(importerKey(dir, importerDir))?.get(name) ?? pick(all.get(name) ?? [], range),

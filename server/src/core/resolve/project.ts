@@ -13,6 +13,7 @@ import { readManifest, type Manifest } from './manifest';
 import { findConfigDir, readCompilerPaths, type CompilerPaths } from './tsconfig';
 import { findWorkspace, type Workspace } from './workspaces';
 import { catalogRange, readLockfile, readWorkspaceCatalogs } from './lockfiles';
+import type { DerivedCache } from '../derivedCache';
 
 export interface ProjectInfo {
   /** Nearest package.json above the file. */
@@ -59,7 +60,8 @@ export class ProjectModel {
     return this.perRoot.get(key) as T;
   }
 
-  constructor(private readonly fs: FileSystem) {}
+  /** `derived`: keeps what is read from large lockfiles between runs (the CLI's cache). */
+  constructor(private readonly fs: FileSystem, private readonly derived?: DerivedCache) {}
 
   /** Forget everything: a package.json, tsconfig, lockfile or config changed. */
   invalidate(): void {
@@ -146,7 +148,7 @@ export class ProjectModel {
         declared = catalogRange(this.once(`catalogs\0${root}`, () => readWorkspaceCatalogs(fs, root)), name, declared);
       }
       for (const lockDir of lockDirs) {
-        const lock = this.once(`lock\0${lockDir}`, () => readLockfile(fs, lockDir));
+        const lock = this.once(`lock\0${lockDir}`, () => readLockfile(fs, lockDir, this.derived));
         const locked = lock?.versionFor(name, manifest?.dir ?? dir, declared);
         if (locked) return locked;
       }
