@@ -71,10 +71,13 @@ function rssMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+const MADE_UP = 'fast-json-parser-v2-groundcheck-bench';
+
 /**
  * The editor on a cold repository (`--editor`): the language server with an empty cache opens one
- * JS/TS file (time to its first published verdicts, which come before the API checks finish),
- * then 199 more of the repository's files; its RSS once all 200 have verdicts.
+ * JS/TS file with a made-up import added at the top (time until that import's finding is
+ * published, which comes before the file's API checks finish), then 199 more of the repository's
+ * files; its RSS once all 200 have verdicts.
  */
 async function editorRun(folder: string): Promise<string> {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-editor-cache-'));
@@ -82,9 +85,11 @@ async function editorRun(folder: string): Promise<string> {
   const client = await LspClient.start({ rootDir: folder, env: { ...process.env, XDG_CACHE_HOME: cache }, settings: {} });
   try {
     const pid = client.child.pid!;
+    // What an assistant does: a made-up import lands at the top of a real file. The time that
+    // matters is until its squiggle shows, whatever the API checks of the file's real imports still do.
     const t0 = performance.now();
-    const first = client.open(files[0], fs.readFileSync(files[0], 'utf8'));
-    const published = await client.waitForVersion(first, 1, 60_000);
+    const first = client.open(files[0], `import madeUp from '${MADE_UP}';\n${fs.readFileSync(files[0], 'utf8')}`);
+    const published = await client.waitFor((p) => p.uri === first && p.diagnostics.some((d) => d.message.includes(`'${MADE_UP}'`)), 60_000);
     const firstMs = published.at - t0;
     const uris = files.slice(1).map((f) => client.open(f, fs.readFileSync(f, 'utf8')));
     for (const u of uris) await client.waitForVersion(u, 1, 120_000);
@@ -108,7 +113,7 @@ async function main(): Promise<number> {
     const editorRows: string[] = [];
     for (const folder of folders.map((f) => path.resolve(f))) editorRows.push(await editorRun(folder));
     console.log(`The language server on real repositories, cold cache (${os.cpus().length} cores):\n`);
-    console.log('| repository | first file: time to verdicts | 200 files open: server RSS |');
+    console.log('| repository | a made-up import in the first file: time to its finding | 200 files open: server RSS |');
     console.log('|---|---:|---:|');
     for (const r of editorRows) console.log(r);
     return 0;

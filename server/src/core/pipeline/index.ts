@@ -27,7 +27,6 @@ import { LockfilePipeline } from './lockfiles';
 import type { CheckOptions, LanguagePipeline } from './types';
 
 export type { CheckOptions, LanguagePipeline } from './types';
-export { PARTIAL_AFTER_MS } from './javascript';
 
 export interface CheckerDeps {
   fs: FileSystem;

@@ -50,15 +50,6 @@ interface PendingPackage {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Whether a promise is still pending after `ms` (its own failure counts as done: the caller awaits it). */
-function isSlow(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
-  return Promise.race([promise.then(() => false, () => false), late]).finally(() => clearTimeout(timer));
-}
-
-/** API checks that take longer than this get the package verdicts published before them. */
-export const PARTIAL_AFTER_MS = 150;
 
 function isJavaScriptFile(file: string, languageId?: string): boolean {
   if (languageId) return languageId === 'javascript' || languageId === 'javascriptreact';
@@ -185,20 +176,18 @@ export class JavaScriptPipeline implements LanguagePipeline {
     }
     let apis: CheckResult['apis'];
     if (this.apis && queries.size > 0) {
-      const checking = this.apis.check(
+      // API checks may wait for tarballs (seconds on a cold cache) or build the tables of Node's
+      // builtins (a second, synchronously, the first time). Package verdicts are known now: when
+      // there are any, they are handed over before the API checks start, so a made-up package is
+      // underlined at once (a timer set for "slow" could not fire while the tables are built).
+      if (options.onPartial && findings.length > 0 && !token.isCancellationRequested) {
+        const now = this.deps.clock.now();
+        options.onPartial({ findings: applySuppressions([...findings], extracted.suppressions).findings, references: extracted.references.length, unverified, partial: true, timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: now - t2, totalMs: now - t0 } });
+      }
+      const outcome = await this.apis.check(
         { apis: extracted.apis, queries, typeChecked: extracted.typeChecked, javascript: isJavaScriptFile(doc.path, doc.languageId), severity: settings.severity },
         token,
       );
-      // API checks may wait for tarballs (seconds on a cold cache). Package verdicts are known now:
-      // if the API checks are slow, hand those over first, so a made-up package is underlined at once.
-      if (options.onPartial) {
-        const slow = await isSlow(checking, options.partialAfterMs ?? PARTIAL_AFTER_MS);
-        if (slow && !token.isCancellationRequested) {
-          const now = this.deps.clock.now();
-          options.onPartial({ findings: applySuppressions([...findings], extracted.suppressions).findings, references: extracted.references.length, unverified, partial: true, timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: now - t2, totalMs: now - t0 } });
-        }
-      }
-      const outcome = await checking;
       findings.push(...outcome.findings);
       apis = outcome.checked;
     }

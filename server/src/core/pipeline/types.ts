@@ -10,11 +10,11 @@ import type { DocumentInput } from '../extract';
 
 export interface CheckOptions {
   /**
-   * Called with the package verdicts when the API checks that follow are slow (tarballs still
-   * arriving); the returned result then has everything. The editor publishes both.
+   * Called with the package verdicts, when there are findings among them, before the API checks
+   * that follow (tarballs may still be arriving); the returned result then has everything. The
+   * editor publishes both.
    */
   onPartial?: (result: CheckResult) => void;
-  partialAfterMs?: number;
 }
 
 export interface LanguagePipeline {
