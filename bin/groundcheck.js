@@ -1,8 +1,18 @@
 #!/usr/bin/env node
-// Parsing thousands of files leaves short-lived garbage: a smaller young generation collects it
-// sooner: a warm run over astro peaked at 362 MB with it and 385 MB without, at the same speed
-// (set before any allocation of note; the language server passes such flags on its command line).
-require('v8').setFlagsFromString('--max-semi-space-size=4');
+// Parsing thousands of files and streaming registry documents leave short-lived garbage in bursts.
+// A smaller young generation collects it sooner, and a heap that grows by half at a time (instead
+// of up to 4x) is collected before it balloons: a cold run over astro peaked at 425 MB instead of
+// about 650 MB, warm at 6.0 s instead of 5.8 s (growing by 20% saved 10 MB more and cost 0.7 s).
+// V8 reads these when the heap is set up, so they must be on the command line: when they are not
+// (`groundcheck`, `node bin/groundcheck.js`), the CLI runs itself again with them.
+const HEAP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+if (!HEAP_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+  const { spawnSync } = require('child_process');
+  const run = spawnSync(process.execPath, [...process.execArgv, ...HEAP_FLAGS, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (run.error) throw run.error;
+  if (run.signal) process.kill(process.pid, run.signal);
+  process.exit(run.status ?? 1);
+}
 // A short-lived process: caching V8's compiled code (in the OS temp dir) saves ~60 ms of start-up.
 // (A clone has it; the packed tarball depends on nothing, its bundle carries what it needs.)
 try {

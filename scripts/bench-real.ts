@@ -30,7 +30,9 @@ function runCli(folder: string, cacheHome: string, extra: string[]): Promise<Run
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-bench-real-'));
   const rssFile = path.join(dir, 'rss');
   const probe = path.join(dir, 'probe.js');
-  fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+  // (bin/groundcheck.js runs itself again with its heap flags, and the probe rides along in
+  // execArgv: each process keeps the larger of its own peak and what is already written)
+  fs.writeFileSync(probe, `process.on('exit', () => { const fs = require('fs'); const f = ${JSON.stringify(rssFile)}; const prev = fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8')) : 0; fs.writeFileSync(f, String(Math.max(prev, process.resourceUsage().maxRSS))); });\n`);
   const report = path.join(dir, 'report.json');
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
