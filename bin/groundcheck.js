@@ -6,7 +6,9 @@
 // V8 reads these when the heap is set up, so they must be on the command line: when they are not
 // (`groundcheck`, `node bin/groundcheck.js`), the CLI runs itself again with them.
 const HEAP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
-if (!HEAP_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+// (not under a debugger: the second process would fight the first for the inspector's port)
+const debugging = process.execArgv.some((arg) => arg.startsWith('--inspect'));
+if (!debugging && !HEAP_FLAGS.every((flag) => process.execArgv.includes(flag))) {
   const { spawnSync } = require('child_process');
   const run = spawnSync(process.execPath, [...process.execArgv, ...HEAP_FLAGS, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
   if (run.error) throw run.error;
