@@ -5,6 +5,7 @@
  */
 import type * as CDXTypes from '@cyclonedx/cyclonedx-library';
 import type { InventoryItem } from '../core/inventory/inventory';
+import { parseIntegrity } from '../core/registry/integrity';
 
 const CDX = require('@cyclonedx/cyclonedx-library') as typeof CDXTypes;
 const { PackageURL } = require('packageurl-js') as typeof import('packageurl-js');
@@ -37,9 +38,8 @@ export function buildSbom(subject: SbomSubject, items: InventoryItem[], now: Dat
   for (const item of items) {
     const ref = `${item.ecosystem}:${item.name}@${item.version ?? item.range ?? ''}`;
     const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, item.name, { version: item.version, purl: purl(item), bomRef: ref });
-    for (const part of (item.integrity ?? '').split(/\s+/)) {
-      const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/=]+)$/.exec(part);
-      if (m) component.hashes.set(SRI_ALGORITHMS[m[1]], Buffer.from(m[2], 'base64').toString('hex'));
+    for (const [algorithm, digests] of parseIntegrity(item.integrity ?? '')) {
+      for (const digest of digests) component.hashes.set(SRI_ALGORITHMS[algorithm], Buffer.from(digest, 'base64').toString('hex'));
     }
     if (item.url) component.externalReferences.add(new CDX.Models.ExternalReference(item.url, CDX.Enums.ExternalReferenceType.Distribution));
     if (item.registry) component.externalReferences.add(new CDX.Models.ExternalReference(item.registry, CDX.Enums.ExternalReferenceType.Other, { comment: 'registry' }));

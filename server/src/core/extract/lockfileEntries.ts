@@ -16,6 +16,7 @@ import { isMap, isScalar, type Scalar } from 'yaml';
 import { yamlDocuments } from '../yamlDocuments';
 import * as semver from 'semver';
 import { pnpmPackageKey, yarnDescriptor } from '../resolve/lockfiles';
+import { shasumIntegrity } from '../registry/integrity';
 // smol-toml ships a CommonJS build; its type declarations are written as ES module ones.
 const { parse: parseToml } = require('smol-toml') as { parse(text: string): Record<string, unknown> };
 
@@ -129,7 +130,8 @@ function npmEntries(text: string): LockedEntry[] {
 /** Yarn classic keeps the sha1 of the tarball after `#` when it has no integrity line. */
 function sha1FromUrl(url: Span): Span | undefined {
   const hash = /#([0-9a-f]{40})$/i.exec(url.value);
-  return hash ? { value: `sha1-${Buffer.from(hash[1], 'hex').toString('base64')}`, offset: url.offset + url.length - 40, length: 40 } : undefined;
+  const value = hash ? shasumIntegrity(hash[1]) : undefined;
+  return value ? { value, offset: url.offset + url.length - 40, length: 40 } : undefined;
 }
 
 function yarnEntries(text: string): LockedEntry[] {

@@ -5,8 +5,8 @@
  * only sha1.
  */
 
-/** Algorithm -> digests, for the algorithms lockfiles use. */
-function parse(integrity: string): Map<string, Set<string>> {
+/** Algorithm (`sha512`) -> base64 digests, for the algorithms lockfiles use. */
+export function parseIntegrity(integrity: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const part of integrity.trim().split(/\s+/)) {
     const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/=]+)(?:\?.*)?$/.exec(part);
@@ -24,8 +24,8 @@ const STRENGTH = ['sha512', 'sha384', 'sha256', 'sha1'];
  * none, undefined when they share no algorithm (nothing can be said).
  */
 export function compareIntegrity(locked: string, published: string[]): 'same' | 'different' | undefined {
-  const a = parse(locked);
-  const b = parse(published.join(' '));
+  const a = parseIntegrity(locked);
+  const b = parseIntegrity(published.join(' '));
   const algorithm = STRENGTH.find((alg) => a.has(alg) && b.has(alg));
   if (!algorithm) return undefined;
   for (const digest of a.get(algorithm)!) if (b.get(algorithm)!.has(digest)) return 'same';
