@@ -47,24 +47,19 @@ export interface LockedEntry {
 
 export type LockfileKind = 'npm' | 'yarn' | 'pnpm' | 'bun' | 'poetry' | 'uv';
 
+/** Every lockfile read, by file name. */
+export const LOCKFILE_KINDS: Readonly<Record<string, LockfileKind>> = {
+  'package-lock.json': 'npm',
+  'npm-shrinkwrap.json': 'npm',
+  'pnpm-lock.yaml': 'pnpm',
+  'yarn.lock': 'yarn',
+  'bun.lock': 'bun',
+  'poetry.lock': 'poetry',
+  'uv.lock': 'uv',
+};
+
 export function lockfileKind(file: string): LockfileKind | undefined {
-  switch (path.basename(file)) {
-    case 'package-lock.json':
-    case 'npm-shrinkwrap.json':
-      return 'npm';
-    case 'yarn.lock':
-      return 'yarn';
-    case 'pnpm-lock.yaml':
-      return 'pnpm';
-    case 'bun.lock':
-      return 'bun';
-    case 'poetry.lock':
-      return 'poetry';
-    case 'uv.lock':
-      return 'uv';
-    default:
-      return undefined;
-  }
+  return Object.hasOwn(LOCKFILE_KINDS, path.basename(file)) ? LOCKFILE_KINDS[path.basename(file)] : undefined;
 }
 
 const isHttp = (s: unknown): s is string => typeof s === 'string' && /^https?:\/\//i.test(s);

@@ -9,7 +9,7 @@ import type { CancellationToken, FileSystem } from '../io';
 import type { CheckResult, Finding } from '../model';
 import type { GroundcheckSettings } from '../config/settings';
 import type { DocumentChecker } from '../pipeline';
-import { lockedEntries, lockfileKind, type LockedEntry } from '../extract/lockfileEntries';
+import { LOCKFILE_KINDS, lockedEntries, type LockedEntry } from '../extract/lockfileEntries';
 import { LineIndex } from '../lineIndex';
 
 export type Verdict = 'verified' | 'suspicious' | 'unverified' | 'not-published' | 'tampered';
@@ -32,7 +32,6 @@ export interface InventoryItem {
   source: string;
 }
 
-const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'poetry.lock', 'uv.lock'];
 
 const VERDICT_OF: Partial<Record<Finding['code'], Verdict>> = {
   'missing-package': 'not-published',
@@ -51,11 +50,10 @@ export async function inventory(checker: DocumentChecker, fs: FileSystem, root: 
     if (!known || (known.verdict === 'verified' && item.verdict !== 'verified')) items.set(key, item);
   };
   let npmLocked = false;
-  for (const name of LOCKFILES) {
+  for (const [name, kind] of Object.entries(LOCKFILE_KINDS)) {
     const file = path.join(root, name);
     const text = fs.readFile(file);
     if (text === undefined) continue;
-    const kind = lockfileKind(file)!;
     if (kind !== 'poetry' && kind !== 'uv') npmLocked = true;
     const result = await checker.checkDocument({ path: file, text }, settings, token);
     for (const item of lockfileItems(lockedEntries(kind, text), result, text, name, settings.offline)) add(item);
@@ -64,7 +62,8 @@ export async function inventory(checker: DocumentChecker, fs: FileSystem, root: 
   const manifest = fs.readFile(manifestFile);
   if (!npmLocked && manifest !== undefined) {
     const result = await checker.checkDocument({ path: manifestFile, text: manifest }, settings, token);
-    const declared = declaredRanges(manifest);
+    // (what the check just read: the project model's manifest of this folder)
+    const declared = checker.projects.npm.forFile(manifestFile).manifest?.dependencies ?? new Map<string, string>();
     for (const p of result.packages ?? []) {
       const finding = result.findings.find((f) => sameStart(f.range, p.range) && VERDICT_OF[f.code]);
       add({
@@ -94,20 +93,6 @@ function lockfileItems(entries: LockedEntry[], result: CheckResult, text: string
       verdict: finding ? VERDICT_OF[finding.code]! : looked?.status === 'exists' ? 'verified' : 'unverified',
       reason: finding?.message ?? (looked?.status === 'exists' ? undefined : (unverifiedReason ?? (offline ? 'offline: the registry was not asked' : 'not looked up'))),
     });
-  }
-  return out;
-}
-
-function declaredRanges(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  try {
-    const json = JSON.parse(text) as Record<string, unknown>;
-    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-      const deps = json[field];
-      if (deps && typeof deps === 'object') for (const [k, v] of Object.entries(deps)) if (typeof v === 'string' && !out.has(k)) out.set(k, v);
-    }
-  } catch {
-    // a package.json that does not parse has its own finding; no ranges then
   }
   return out;
 }
