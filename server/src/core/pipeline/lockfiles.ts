@@ -91,7 +91,7 @@ export class LockfilePipeline implements LanguagePipeline {
       data: { ecosystem: e.ecosystem, packageName: e.name, subpath: '', suggestions: [], registry },
     });
     const checked = kind === 'poetry' || kind === 'uv' ? await this.python(doc, entries, settings, token, finding) : await this.npm(doc, entries, settings, token, finding);
-    const findings = checked.findings.filter((f) => f.severity !== 'off');
+    const findings = [...checked.findings];
     if (checked.unverified.length > 0) {
       const reasons = checked.unverified[0].reason; // (one is enough: they are nearly always the same fault)
       const registry = checked.unverified[0].registry;
