@@ -23,6 +23,8 @@ export type ExtractReply = { id: number; outcome: ExtractOutcome } | { id: numbe
 interface Slot {
   worker: Worker;
   busy: number;
+  /** The worker failed or exited: its documents were rejected, no new ones go to it. */
+  dead: boolean;
 }
 
 export class ExtractPool implements Extractor {
@@ -36,7 +38,7 @@ export class ExtractPool implements Extractor {
     for (let i = 0; i < size; i++) {
       // (the same small young generation as the CLI's main thread: parse trees are short-lived)
       const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      const slot: Slot = { worker, busy: 0 };
+      const slot: Slot = { worker, busy: 0, dead: false };
       worker.on('message', (reply: ExtractReply) => {
         const pending = this.waiting.get(reply.id);
         if (!pending) return;
@@ -55,7 +57,7 @@ export class ExtractPool implements Extractor {
   }
 
   extract(doc: DocumentInput): Promise<ExtractOutcome> {
-    const alive = this.slots.filter((s) => s.worker.threadId >= 0 && !('dead' in s));
+    const alive = this.slots.filter((s) => !s.dead);
     if (this.closed || alive.length === 0) return Promise.reject(new Error('the parser pool is closed'));
     const slot = alive.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
@@ -67,7 +69,7 @@ export class ExtractPool implements Extractor {
   }
 
   private failSlot(slot: Slot, e: Error): void {
-    Object.assign(slot, { dead: true });
+    slot.dead = true;
     for (const [id, pending] of this.waiting) {
       if (pending.slot !== slot) continue;
       this.waiting.delete(id);
