@@ -15,6 +15,7 @@ import ts = require('typescript');
 import { collectFiles } from '../server/src/cli/files';
 import { isJavaScriptDocument } from '../server/src/core/extract';
 import { LspClient } from '../test/support/lspClient';
+import { rssMb } from './support/memory';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'groundcheck.js');
 
@@ -65,12 +66,6 @@ function parseOnlySeconds(folder: string): { seconds: number; files: number } {
     ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   }
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, files: files.length };
-}
-
-function rssMb(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 const MADE_UP = 'fast-json-parser-v2-groundcheck-bench';

@@ -13,6 +13,7 @@ import { Verdaccio } from '../test/support/verdaccio';
 import { copyFixture, isolatedEnv } from '../test/support/workspace';
 import { DOCUMENTS, loadDocument, loadRegistry } from '../test/support/load';
 import { StatsRequest } from '../shared/protocol';
+import { rssMb } from './support/memory';
 
 const DEBOUNCE_MS = 300;
 const IMPORTS = 60;
@@ -21,12 +22,6 @@ const LINES = 2000;
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-
-function rssMb(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 /** 60 imports of distinct names (half published, half made up) and filler code up to 2,000 lines. */
