@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runCliProcess } from '../support/cli';
 import { copyFixture, isolatedEnv } from '../support/workspace';
-import { Verdaccio } from '../support/verdaccio';
 import { SimpleIndex } from '../support/simpleIndex';
+import { LOCKFILE_REGISTRY_PACKAGES, publishedFixture } from '../support/registryWorkspace';
 
 interface JsonFinding { file: string; line: number; column: number; code: string; package: string; message: string }
 
@@ -28,14 +28,9 @@ describe('lockfile sources (CLI)', function () {
   });
 
   it('checks every locked name, version and integrity against the registry, in every lockfile format', async () => {
-    const registry = await Verdaccio.start();
+    const { root, registry } = await publishedFixture('lockfile-registry', LOCKFILE_REGISTRY_PACKAGES);
     const index = await SimpleIndex.start();
     try {
-      await registry.publish('left-pad', '1.3.0');
-      await registry.publish('ms', '2.1.3');
-      await registry.publish('zod', '3.23.8');
-      const root = copyFixture('lockfile-registry');
-      fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
       const r = await runCliProcess(['check', '.', '--format', 'json', '--no-cache', '--index-url', index.url], root, isolatedEnv(root));
       const json = JSON.parse(r.stdout) as { findings: JsonFinding[] };
       const got = json.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.package}`).sort();

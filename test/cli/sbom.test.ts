@@ -7,10 +7,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as CDXTypes from '@cyclonedx/cyclonedx-library';
-import { Verdaccio } from '../support/verdaccio';
 import { SimpleIndex } from '../support/simpleIndex';
+import { LOCKFILE_REGISTRY_PACKAGES, publishedFixture } from '../support/registryWorkspace';
 import { runCliProcess } from '../support/cli';
-import { copyFixture, isolatedEnv } from '../support/workspace';
+import { isolatedEnv } from '../support/workspace';
 
 const CDX = require('@cyclonedx/cyclonedx-library') as typeof CDXTypes;
 
@@ -20,14 +20,9 @@ describe('groundcheck sbom (CycloneDX 1.6)', function () {
   this.timeout(90_000);
 
   it('writes a valid CycloneDX 1.6 document with each locked package, its integrity and its verdict', async () => {
-    const registry = await Verdaccio.start();
+    const { root, registry } = await publishedFixture('lockfile-registry', LOCKFILE_REGISTRY_PACKAGES);
     const index = await SimpleIndex.start();
     try {
-      await registry.publish('left-pad', '1.3.0');
-      await registry.publish('ms', '2.1.3');
-      await registry.publish('zod', '3.23.8');
-      const root = copyFixture('lockfile-registry');
-      fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
       const r = await runCliProcess(['sbom', '.', '-o', 'bom.json', '--no-cache', '--index-url', index.url], root, isolatedEnv(root));
       assert.strictEqual(r.code, 0, r.stderr);
       const text = fs.readFileSync(path.join(root, 'bom.json'), 'utf8');

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LspClient } from '../support/lspClient';
-import { startRegistryWorkspace, type RegistryWorkspace } from '../support/registryWorkspace';
+import { LOCKFILE_REGISTRY_PACKAGES, startRegistryWorkspace, type RegistryWorkspace } from '../support/registryWorkspace';
 
 describe('lockfiles (language server, Verdaccio)', function () {
   this.timeout(60_000);
@@ -16,7 +16,7 @@ describe('lockfiles (language server, Verdaccio)', function () {
   let root: string;
 
   before(async () => {
-    ws = await startRegistryWorkspace('lockfile-registry', [['left-pad', '1.3.0'], ['ms', '2.1.3'], ['zod', '3.23.8']]);
+    ws = await startRegistryWorkspace('lockfile-registry', LOCKFILE_REGISTRY_PACKAGES);
     ({ client, root } = ws);
   });
   after(async () => ws?.stop());

@@ -12,11 +12,20 @@ export interface RegistryWorkspace {
   stop(): Promise<void>;
 }
 
-export async function startRegistryWorkspace(fixture: string, packages: [name: string, version: string][]): Promise<RegistryWorkspace> {
+/** What test/fixtures/lockfile-registry's lockfiles lock and the registry must have (their integrities are these tarballs'). */
+export const LOCKFILE_REGISTRY_PACKAGES: [name: string, version: string][] = [['left-pad', '1.3.0'], ['ms', '2.1.3'], ['zod', '3.23.8']];
+
+/** A fixture copied to a temp folder whose .npmrc names a Verdaccio that has the given packages. */
+export async function publishedFixture(fixture: string, packages: [name: string, version: string][]): Promise<{ root: string; registry: Verdaccio }> {
   const registry = await Verdaccio.start();
   await Promise.all(packages.map(([name, version]) => registry.publish(name, version)));
   const root = copyFixture(fixture);
   fs.writeFileSync(path.join(root, '.npmrc'), `registry=${registry.url}\n`);
+  return { root, registry };
+}
+
+export async function startRegistryWorkspace(fixture: string, packages: [name: string, version: string][]): Promise<RegistryWorkspace> {
+  const { root, registry } = await publishedFixture(fixture, packages);
   const client = await LspClient.start({ rootDir: root, env: isolatedEnv(root), initializationOptions: { cacheDir: path.join(root, '.cache') } });
   return {
     root,
