@@ -103,6 +103,10 @@ describe('Groundcheck in a real VS Code (code-server + Chromium)', function () {
 
     // Go to the problem and apply the preferred quick fix with Ctrl+. and Enter.
     await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 400, y: 200 } }).catch(() => undefined);
+    // The pointer off the text: a package name under it now has a hover card, and a hover that
+    // opens can take the Escape meant for F8's problem widget, which then keeps Ctrl+. from the
+    // editor (1 run in 4 failed so; 6 of 6 passed with the pointer moved away).
+    await page.mouse.move(5, 5);
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('F8');
     await page.keyboard.press('Escape');
