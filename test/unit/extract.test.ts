@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { extractReferences } from '../../server/src/core/extract';
 import { extractJavaScript } from '../../server/src/core/extract/javascript';
@@ -178,5 +179,39 @@ describe('extraction in worker threads', function () {
     await assert.rejects(pool.extract({ path: '/deep.ts', text: deep }), (e: Error) => e instanceof RangeError && /call stack/i.test(e.message));
     const after = await pool.extract({ path: '/ok.ts', text: "import x from 'left-pad';\n" });
     assert.ok(after.ok && after.references[0].specifier === 'left-pad');
+  });
+
+  it('reads ahead: a file parsed before it is asked for gives what the text asked for gives, unless the text differs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-read-ahead-'));
+    const file = path.join(dir, 'a.ts');
+    fs.writeFileSync(file, "import { merge } from 'lodash';\n");
+    const deep = path.join(dir, 'deep.ts');
+    fs.writeFileSync(deep, `const x = ${'('.repeat(50_000)}1${')'.repeat(50_000)};\n`);
+    const binary = path.join(dir, 'b.js');
+    fs.writeFileSync(binary, Buffer.from([0x69, 0x6d, 0, 1, 2, 0]));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      pool.readAhead([file, deep, binary, path.join(dir, 'absent.ts'), path.join(dir, 'never-asked.ts')]);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.deepStrictEqual(await pool.extract({ path: file, text }), extractReferences({ path: file, text }));
+      // The text the checker holds is not what the worker read (an editor's buffer, a file changed
+      // since): parsed again from the text.
+      const edited = "import { merge } from 'lodash';\nimport left from 'left-pad';\n";
+      pool.readAhead([file]);
+      const again = await pool.extract({ path: file, text: edited });
+      assert.ok(again.ok && again.references.map((r) => r.specifier).join() === 'lodash,left-pad');
+      // A parser failure read ahead is that document's error when it is asked for.
+      await assert.rejects(pool.extract({ path: deep, text: fs.readFileSync(deep, 'utf8') }), (e: Error) => e instanceof RangeError);
+      // What the worker would not parse (binary) is parsed from the text given, which says why.
+      const refused = await pool.extract({ path: binary, text: 'im\u0000\u0001' });
+      assert.ok(!refused.ok && /binary/.test(refused.reason));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepStrictEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
  * decide can be set up in a few lines and what they read can be asserted.
  */
 import * as assert from 'assert';
-import { silentLogger } from '../../server/src/core/io';
+import { silentLogger, snapshotFileSystem, type FileSystem } from '../../server/src/core/io';
 import { ProjectModel } from '../../server/src/core/resolve/project';
 import { resolveLocally } from '../../server/src/core/resolve/resolvers';
 import { PythonProjectModel } from '../../server/src/core/resolve/python/project';
@@ -100,6 +100,46 @@ describe('core over an in-memory file system', () => {
     cache.set('d', 4);
     cache.flush();
     assert.match(fs.files()['/c/npm.jsonl'], /\{"k":"d","v":4\}\n$/);
+  });
+
+  it("the CLI's snapshot asks the disk each question once, and holds a text only from its second read", () => {
+    const base = memoryFileSystem({
+      '/w/package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+      '/w/packages/app/package.json': JSON.stringify({ name: '@w/app', dependencies: { react: '^18' } }),
+      '/w/packages/app/src/a/index.ts': '',
+      '/w/packages/app/src/b/index.ts': '',
+      '/w/packages/app/src/c/index.ts': '',
+      '/w/packages/app/src/once.ts': 'import x from "y";\n',
+    });
+    const asked = new Map<string, number>();
+    const counted: FileSystem = {
+      readFile: (p) => (asked.set(`read ${p}`, (asked.get(`read ${p}`) ?? 0) + 1), base.readFile(p)),
+      exists: (p) => (asked.set(`exists ${p}`, (asked.get(`exists ${p}`) ?? 0) + 1), base.exists(p)),
+      isDirectory: (p) => base.isDirectory(p),
+      readDir: (p) => (asked.set(`readDir ${p}`, (asked.get(`readDir ${p}`) ?? 0) + 1), base.readDir(p)),
+    };
+    const snap = snapshotFileSystem(counted);
+    const live = new ProjectModel(base);
+    const snapped = new ProjectModel(snap);
+    for (const dir of ['a', 'b', 'c']) {
+      const file = `/w/packages/app/src/${dir}/index.ts`;
+      // the same facts as over the live file system
+      assert.deepStrictEqual(snapped.forFile(file).declaredSpec('react'), live.forFile(file).declaredSpec('react'));
+      assert.strictEqual(snapped.forFile(file).workspace?.root, live.forFile(file).workspace?.root);
+      assert.strictEqual(snapped.forFile(file).packageManager, live.forFile(file).packageManager);
+    }
+    for (const [question, times] of asked) assert.ok(times <= 2 || (!question.startsWith('read ') && times === 1), `${question}: asked ${times} times`);
+    assert.ok([...asked.keys()].some((q) => q.startsWith('exists ')), 'the model asked whether files exist');
+    // A text read once (a source file) is not kept: a third read goes to the disk again...
+    for (let i = 0; i < 3; i++) snap.readFile('/w/packages/app/src/once.ts');
+    assert.strictEqual(asked.get('read /w/packages/app/src/once.ts'), 2);
+    for (let i = 0; i < 3; i++) snap.readFile('/w/packages/app/src/once.ts');
+    assert.strictEqual(asked.get('read /w/packages/app/src/once.ts'), 2, 'from its second read on, it is kept');
+    // ...what is absent is remembered at once, and a listing handed out is the caller's to sort
+    for (let i = 0; i < 3; i++) assert.strictEqual(snap.readFile('/w/nothing.json'), undefined);
+    assert.strictEqual(asked.get('read /w/nothing.json'), 1);
+    snap.readDir('/w/packages/app/src').sort().reverse();
+    assert.deepStrictEqual(snap.readDir('/w/packages/app/src'), base.readDir('/w/packages/app/src'));
   });
 
   it('the language server watches every file a resolver plug-in says it reads', () => {

@@ -10,12 +10,12 @@ import { inventory } from '../core/inventory/inventory';
 import { buildSbom } from './sbom';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
-import { isJavaScriptDocument, MAX_DOCUMENT_BYTES } from '../core/extract';
+import { isJavaScriptDocument } from '../core/extract';
+import { readSourceFile } from '../core/sourceFile';
 import { ExtractPool, type Extractor } from '../core/extract/extractPool';
 import * as os from 'os';
-import { decodeText } from '../core/decode';
 import { checkFailedFinding } from '../core/pipeline';
-import { neverCancelled, nodeFileSystem, type Logger } from '../core/io';
+import { neverCancelled, nodeFileSystem, snapshotFileSystem, type Logger } from '../core/io';
 import type { Finding, Severity } from '../core/model';
 import { Semaphore } from '../core/registry/lookup';
 import { toolVersion } from '../core/version';
@@ -86,7 +86,7 @@ function cliCore(o: CliOptions, io: CliIo, extractor?: Extractor): { core: Core;
   const deadline = AbortSignal.timeout(o.deadlineSeconds * 1000);
   // Every request in flight listens for the deadline: many at once is expected, not a leak.
   setMaxListeners(0, deadline);
-  const core = createCore({ logger, env, trusted, deadline, extractor, concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
+  const core = createCore({ logger, env, trusted, deadline, extractor, projectFs: snapshotFileSystem(nodeFileSystem), concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
   return { core, settings: normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } }) };
 }
 
@@ -142,7 +142,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   const cores = os.availableParallelism();
   const pool = scripts >= POOL_MIN_FILES && cores > 1 ? new ExtractPool(Math.min(cores - 1, MAX_PARSER_WORKERS)) : undefined;
   try {
-    return await checkFiles(o, io, files, changed, baseDir, failOn, started, cliCore(o, io, pool));
+    return await checkFiles(o, io, files, changed, baseDir, failOn, started, cliCore(o, io, pool), pool);
   } finally {
     await pool?.close();
   }
@@ -152,7 +152,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
 const POOL_MIN_FILES = 200;
 const MAX_PARSER_WORKERS = 3;
 
-async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: ChangedLines | undefined, baseDir: string, failOn: FailOn, started: number, { core, settings }: { core: Core; settings: GroundcheckSettings }): Promise<number> {
+async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: ChangedLines | undefined, baseDir: string, failOn: FailOn, started: number, { core, settings }: { core: Core; settings: GroundcheckSettings }, pool: ExtractPool | undefined): Promise<number> {
   // `exclude` in groundcheck.json: not read at all, only counted.
   const kept = files.filter((f) => !core.checker.projects.isExcluded(f));
   const excluded = files.length - kept.length;
@@ -160,12 +160,17 @@ async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: Ch
   const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], excluded, durationMs: 0, toolVersion: toolVersion(), unverifiedReasons: {} };
   const rel = (f: string) => path.relative(baseDir, f).split(path.sep).join('/');
   const progress = new Progress(io.stderr, files.length);
-  const pool = new Semaphore(o.jobs);
+  // Two lanes when JavaScript is parsed on other threads: this thread checks manifests, Markdown
+  // and Python while the workers parse, instead of both waiting on whichever kind comes first in
+  // the sorted list (on astro the worker sat idle through the first second of READMEs).
+  const parsedElsewhere = (f: string) => !!pool && isJavaScriptDocument({ path: f });
+  pool?.readAhead(files.filter(parsedElsewhere));
+  const lanes = { parsed: new Semaphore(o.jobs), here: new Semaphore(o.jobs) };
   await Promise.all(
     files.map((file) =>
-      pool.run(async () => {
+      lanes[parsedElsewhere(file) ? 'parsed' : 'here'].run(async () => {
         // One file's trouble (unreadable, undecodable, a parser crash) is that file's finding alone.
-        const read = readSource(file);
+        const read = readSourceFile(file);
         let findings: Finding[];
         if ('skipped' in read) {
           report.skipped.push({ rel: rel(file), reason: read.skipped });
@@ -214,21 +219,6 @@ async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: Ch
   const threshold = RANK[failOn];
   const failing = report.files.some((f) => f.findings.some((x) => RANK[x.severity] >= threshold));
   return failing ? EXIT.findings : EXIT.clean;
-}
-
-/** A file's text, or why it is skipped (too large, binary) or could not be read at all. */
-function readSource(file: string): { text: string } | { skipped: string } | { failed: string } {
-  let bytes: Buffer;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_DOCUMENT_BYTES) return { skipped: `skipped: ${Math.round(size / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit` };
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { failed: `cannot read it (${err.code ?? err.message})` };
-  }
-  const decoded = decodeText(bytes);
-  return decoded.ok ? { text: decoded.text } : { skipped: `skipped: ${decoded.reason}` };
 }
 
 /** The cause of an unverified reference, grouped for the summary ("registry down", "deadline", ...). */

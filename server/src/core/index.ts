@@ -2,7 +2,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { DocumentChecker } from './pipeline';
-import { nodeFileSystem, systemClock, type Logger } from './io';
+import { nodeFileSystem, systemClock, type FileSystem, type Logger } from './io';
 import { PackageLookup } from './registry/lookup';
 import { NpmRegistryClient } from './registry/npmRegistry';
 import { PopularIndex } from './suggest/popularIndex';
@@ -36,6 +36,8 @@ export interface CoreOptions {
   deadline?: AbortSignal;
   /** Parses JavaScript in worker threads (the CLI on many files); without it, in this thread. */
   extractor?: Extractor;
+  /** How the checked project's files are read: the CLI's run-long snapshot; by default the live disk. */
+  projectFs?: FileSystem;
 }
 
 export interface Core {
@@ -115,7 +117,7 @@ export function createCore(o: CoreOptions): Core {
     lockedVersions,
     risk: new RiskAssessor({ metadata, index, clock: systemClock }),
     python: { lookup: pypiLookup, index: pypiIndex, files: filesOf },
-    fs: nodeFileSystem,
+    fs: o.projectFs ?? nodeFileSystem,
     lookup,
     index,
     logger: o.logger,

@@ -132,3 +132,43 @@ export function* ancestors(from: string): Generator<string> {
     if (path.dirname(dir) === dir) return;
   }
 }
+
+/**
+ * The project's files as one CLI run sees them: a run does not watch the disk, so every answer
+ * about a path is asked of `base` once. The resolvers ask the same things for every folder
+ * (package.json, tsconfig.json, lockfiles and import maps up the tree: on astro 93,000 `exists`
+ * for 18,000 paths, 12,600 reads of 4,600 files). A file's text is kept only from its second
+ * read, so the sources, read once each, are not held; what is absent is remembered at once.
+ * The language server keeps the live file system: files change under it.
+ */
+export function snapshotFileSystem(base: FileSystem): FileSystem {
+  const existing = new Map<string, boolean>();
+  const directories = new Map<string, boolean>();
+  const listings = new Map<string, string[]>();
+  const texts = new Map<string, string | undefined>();
+  const readOnce = new Set<string>();
+  const memo = <T>(map: Map<string, T>, p: string, ask: () => T): T => {
+    if (map.has(p)) return map.get(p) as T;
+    const answer = ask();
+    map.set(p, answer);
+    return answer;
+  };
+  return {
+    readFile(p) {
+      if (texts.has(p)) return texts.get(p);
+      if (existing.get(p) === false) return undefined;
+      const text = base.readFile(p);
+      if (text === undefined || readOnce.has(p)) {
+        texts.set(p, text);
+        readOnce.delete(p);
+      } else {
+        readOnce.add(p);
+      }
+      return text;
+    },
+    exists: (p) => memo(existing, p, () => base.exists(p)),
+    isDirectory: (p) => memo(directories, p, () => base.isDirectory(p)),
+    // a copy: a caller may sort the list it gets
+    readDir: (p) => [...memo(listings, p, () => base.readDir(p))],
+  };
+}

@@ -5,12 +5,18 @@
  */
 import { parentPort } from 'worker_threads';
 import { extractReferences } from './index';
+import { readSourceFile } from '../sourceFile';
 import type { ExtractRequest, ExtractReply } from './extractPool';
 
 parentPort?.on('message', (request: ExtractRequest) => {
   let reply: ExtractReply;
   try {
-    reply = { id: request.id, outcome: extractReferences(request.doc) };
+    if ('doc' in request) {
+      reply = { id: request.id, outcome: extractReferences(request.doc) };
+    } else {
+      const read = readSourceFile(request.file);
+      reply = 'text' in read ? { id: request.id, outcome: extractReferences({ path: request.file, text: read.text }), length: read.text.length } : { id: request.id, unread: true };
+    }
   } catch (e) {
     const err = e as Error;
     reply = { id: request.id, error: { name: err?.name ?? 'Error', message: err?.message ?? String(e) } };

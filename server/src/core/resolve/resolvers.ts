@@ -139,7 +139,12 @@ export const workspaceResolver: Resolver = {
 };
 
 export function installedDir(fs: FileSystem, fromFile: string, name: string): string | undefined {
-  for (const dir of ancestors(path.dirname(fromFile))) if (fs.exists(path.join(dir, 'node_modules', name))) return path.join(dir, 'node_modules', name);
+  for (const dir of ancestors(path.dirname(fromFile))) {
+    // Most folders have no node_modules: one question per folder (answered once by the CLI's
+    // snapshot) instead of one per folder and name.
+    const modules = path.join(dir, 'node_modules');
+    if (fs.exists(modules) && fs.exists(path.join(modules, name))) return path.join(modules, name);
+  }
   return undefined;
 }
 
