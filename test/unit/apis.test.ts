@@ -8,7 +8,10 @@ import { extractApiReferences } from '../../server/src/core/extract/apiReference
 import { closestExports, evaluate } from '../../server/src/core/findings/apiChecker';
 import { commonJsShape } from '../../server/src/core/exports/entryExports';
 import { createCore } from '../../server/src/core';
-import { neverCancelled, silentLogger } from '../../server/src/core/io';
+import { neverCancelled, nodeFileSystem, silentLogger } from '../../server/src/core/io';
+import { ExportTables } from '../../server/src/core/exports/exportTables';
+import type { TarballSource } from '../../server/src/core/exports/tarballs';
+import type { NpmConfig } from '../../server/src/core/registry/npmrc';
 import { normalizeSettings } from '../../server/src/core/config/settings';
 import type { ApiReference, ExportTable } from '../../server/src/core/model';
 
@@ -234,5 +237,49 @@ describe('API checks on installed packages (fixture node_modules)', function () 
     const parse = result.apis?.find((a) => a.name === 'parse');
     assert.strictEqual(parse?.version, '2.1.0');
     assert.match(parse?.signature ?? '', /parse: \(text: string\) => Record<string, unknown>/);
+  });
+});
+
+describe('export tables a published version cannot give', () => {
+  // svelte 5's types are all `declare module` blocks: no table can be read from them. That answer
+  // holds for the version, so a second run must not unpack and read the package again.
+  const root = path.resolve(__dirname, '../../../test/fixtures/tableless-package');
+  const config: NpmConfig = { options: { registry: 'http://127.0.0.1:9/' }, sources: [], privateScopes: [], withheldCredentials: [], ignoredProjectKeys: [] };
+  const query = { kind: 'package', specifier: 'ambient-only', name: 'ambient-only', subpath: '', registryName: 'ambient-only', fromFile: '/app/src/a.ts', installed: false, range: '^5.0.0', config, registryAllowed: true } as const;
+  const source = (fetched: string[], fail?: Error): TarballSource => ({
+    resolveVersion: async () => '5.0.0',
+    versions: async () => ({ versions: ['5.0.0'], latest: '5.0.0' }),
+    fetch: async (name, version) => {
+      fetched.push(`${name}@${version}`);
+      if (fail) throw fail;
+      const dir = path.join(root, 'node_modules', name);
+      return { name, version, root, dir, hasDeclarations: true, files: { read: (rel) => nodeFileSystem.readFile(path.join(dir, rel)) } };
+    },
+  });
+  const tablesOver = (cacheDir: string, tarballs: TarballSource) => new ExportTables({ fs: nodeFileSystem, logger: silentLogger, tarballs, cacheDir });
+
+  it('is remembered on disk, so the next run does not fetch it again; a fetch that failed is not', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-tableless-'));
+    try {
+      const fetched: string[] = [];
+      const first = tablesOver(cacheDir, source(fetched));
+      assert.strictEqual(await first.tableFor(query), undefined);
+      assert.deepStrictEqual(fetched, ['ambient-only@5.0.0']);
+      first.flush();
+      assert.strictEqual(await tablesOver(cacheDir, source(fetched)).tableFor(query), undefined);
+      assert.deepStrictEqual(fetched, ['ambient-only@5.0.0'], 'the second run fetched the package again');
+
+      // A network failure says nothing about the version: the next run asks again.
+      const other = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-tableless-'));
+      const failed: string[] = [];
+      const offline = tablesOver(other, source(failed, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
+      assert.strictEqual(await offline.tableFor(query), undefined);
+      offline.flush();
+      assert.strictEqual(await tablesOver(other, source(failed)).tableFor(query), undefined);
+      assert.deepStrictEqual(failed, ['ambient-only@5.0.0', 'ambient-only@5.0.0']);
+      fs.rmSync(other, { recursive: true, force: true });
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -92,6 +92,8 @@ export interface ExportTablesOptions {
 }
 
 const FAILURE_TTL_MS = 10 * 60 * 1000;
+/** A package version whose table could not be built is tried again after a week (a newer reader, a fixed @types). */
+const TABLELESS_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Dependencies fetched for one package's `export * from` another package. */
 const MAX_REEXPORTED_DEPENDENCIES = 4;
 /** How many other majors are probed for export-in-other-version (each is one tarball). */
@@ -110,6 +112,7 @@ export class ExportTables {
   private readonly failures = new LRUCache<string, true>({ max: 1000, ttl: FAILURE_TTL_MS });
   private readonly inFlight = new Map<string, Promise<ExportTable | undefined>>();
   private readonly versions = new LRUCache<string, string>({ max: 2000, ttl: 60 * 60 * 1000 });
+  private readonly typesDirVersions = new LRUCache<string, string>({ max: 100, ttl: 10_000 });
   /** Answers of otherVersions, so a keystroke does not ask for the version list again. */
   private readonly others = new LRUCache<string, Promise<OtherVersions | undefined>>({ max: 2000, ttl: 60 * 60 * 1000 });
   private readonly disk: DiskCache<ExportTable> | undefined;
@@ -117,11 +120,19 @@ export class ExportTables {
   private readonly othersDisk: DiskCache<StoredOtherVersions> | undefined;
   /** Which version a range resolved to, across runs (react-dom@^18 needs the whole document to answer). */
   private readonly versionsDisk: DiskCache<StoredVersion> | undefined;
+  /**
+   * Keys whose table could not be built (svelte 5's types are all `declare module` blocks), with
+   * when that was found: without it every run unpacked and read them again (0.4 s of a warm astro
+   * run). What threw (a network error) is not recorded here.
+   */
+  private readonly tablelessDisk: DiskCache<number> | undefined;
 
   constructor(private readonly options: ExportTablesOptions) {
     this.disk = options.cacheDir ? new DiskCache<ExportTable>(path.join(options.cacheDir, 'exports-v5.jsonl'), options.logger, isExportTable, options.fs) : undefined;
     this.othersDisk = options.cacheDir ? new DiskCache<StoredOtherVersions>(path.join(options.cacheDir, 'other-versions.jsonl'), options.logger, isStoredOtherVersions, options.fs) : undefined;
     this.versionsDisk = options.cacheDir ? new DiskCache<StoredVersion>(path.join(options.cacheDir, 'resolved-versions.jsonl'), options.logger, isStoredVersion, options.fs) : undefined;
+    // (versioned with exports-v5.jsonl: a newer table reader may read what this one could not)
+    this.tablelessDisk = options.cacheDir ? new DiskCache<number>(path.join(options.cacheDir, 'tableless-v5.jsonl'), options.logger, (v): v is number => typeof v === 'number', options.fs) : undefined;
   }
 
   /** node_modules or tsconfig changed: tables read from the workspace may be stale. */
@@ -137,12 +148,14 @@ export class ExportTables {
     this.disk?.clear();
     this.othersDisk?.clear();
     this.versionsDisk?.clear();
+    this.tablelessDisk?.clear();
   }
 
   flush(): void {
     this.disk?.flush();
     this.othersDisk?.flush();
     this.versionsDisk?.flush();
+    this.tablelessDisk?.flush();
   }
 
   async tableFor(q: ModuleQuery): Promise<TableAnswer | undefined> {
@@ -292,6 +305,8 @@ export class ExportTables {
       return Promise.resolve(hit);
     }
     if (this.failures.has(key)) return Promise.resolve(undefined);
+    const tableless = persist ? this.tablelessDisk?.get(key) : undefined;
+    if (tableless !== undefined && Date.now() - tableless < TABLELESS_TTL_MS) return Promise.resolve(undefined);
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = build()
@@ -299,7 +314,10 @@ export class ExportTables {
           if (table) {
             this.memory.set(key, table);
             if (persist) this.disk?.set(key, table);
-          } else this.failures.set(key, true);
+          } else {
+            this.failures.set(key, true);
+            if (persist) this.tablelessDisk?.set(key, Date.now());
+          }
           return table;
         })
         .catch((e: Error) => {
@@ -315,7 +333,13 @@ export class ExportTables {
 
   private async builtinTable(specifier: string, typesDir: string | undefined): Promise<ExportTable | undefined> {
     if (!typesDir) return undefined;
-    const version = (JSON.parse(this.options.fs.readFile(path.join(typesDir, 'package.json')) ?? '{}') as { version?: string }).version ?? '';
+    // Asked for every builtin import of every file: the types package's version is read again only
+    // after a few seconds (an editor session may update @types/node).
+    let version = this.typesDirVersions.get(typesDir);
+    if (version === undefined) {
+      version = (JSON.parse(this.options.fs.readFile(path.join(typesDir, 'package.json')) ?? '{}') as { version?: string }).version ?? '';
+      this.typesDirVersions.set(typesDir, version);
+    }
     const keyOf = (module: string) => `node|${typesDir}|${version}|${module}`;
     const key = keyOf(specifier);
     const hit = this.memory.get(key) ?? this.disk?.get(key);
