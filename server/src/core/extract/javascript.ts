@@ -153,6 +153,8 @@ export function extractJavaScript(text: string, fileName: string, languageId?: s
   };
 
   const visit = (node: ts.Node): void => {
+    // Identifiers are most of a tree's nodes and have nothing below them or to record.
+    if (node.kind === ts.SyntaxKind.Identifier) return;
     if (ts.isImportDeclaration(node)) {
       add(node.moduleSpecifier, 'import', !!node.importClause?.isTypeOnly);
     } else if (ts.isExportDeclaration(node)) {
