@@ -26,6 +26,12 @@ interface Loaded {
   /** Line numbers ordered by name length, and where each length starts in that order. */
   byLength: Int32Array;
   lengthStart: Int32Array;
+  /**
+   * The same for the names popular enough to be imitated (SQUAT_MIN_BUCKET and up, a few thousand):
+   * the squat and imitation searches, asked of every name a repository uses, scan only these.
+   */
+  popularByLength: Int32Array;
+  popularLengthStart: Int32Array;
   /** Popularity bucket of each line: round(10 * log10(monthly downloads)). */
   buckets: Uint8Array;
 }
@@ -175,8 +181,8 @@ export class PopularIndex implements Snapshot {
     const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
     let best: { line: number; distance: number } | undefined;
     for (let len = Math.max(0, lower.length - max); len <= Math.min(MAX_NAME + 1, lower.length + max); len++) {
-      for (let k = idx.lengthStart[len]; k < idx.lengthStart[len + 1]; k++) {
-        const line = idx.byLength[k];
+      for (let k = idx.popularLengthStart[len]; k < idx.popularLengthStart[len + 1]; k++) {
+        const line = idx.popularByLength[k];
         if (idx.buckets[line] < needed || line === own) continue;
         if (popcount(mask ^ idx.masks[line]) > 2 * max) continue;
         const candidate = this.nameAt(idx, line);
@@ -396,7 +402,14 @@ function parseIndex(raw: string): Generator<void, void, void> & { result?: Loade
     const fill = lengthStart.slice();
     const byLength = new Int32Array(lines);
     for (let l = 0; l < lines; l++) byLength[fill[Math.min(MAX_NAME + 1, nameEnd[l] - lineStart[l])]++] = l;
-    state.result = { date, text, lineStart, nameEnd, masks, byLength, lengthStart, buckets };
+    // (byLength is ordered by length, so its popular lines come out ordered by length too)
+    const popular: number[] = [];
+    const popularLengthStart = new Int32Array(MAX_NAME + 3);
+    for (let len = 0; len <= MAX_NAME + 1; len++) {
+      for (let k = lengthStart[len]; k < lengthStart[len + 1]; k++) if (buckets[byLength[k]] >= SQUAT_MIN_BUCKET) popular.push(byLength[k]);
+      popularLengthStart[len + 1] = popular.length;
+    }
+    state.result = { date, text, lineStart, nameEnd, masks, byLength, lengthStart, buckets, popularByLength: Int32Array.from(popular), popularLengthStart };
   }
   const gen = run();
   // (defineProperty, not Object.assign: assign would copy the getter's value at this moment)
