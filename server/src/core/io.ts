@@ -153,10 +153,13 @@ export function snapshotFileSystem(base: FileSystem): FileSystem {
     map.set(p, answer);
     return answer;
   };
+  const exists = (p: string) => memo(existing, p, () => base.exists(p));
   return {
     readFile(p) {
       if (texts.has(p)) return texts.get(p);
-      if (existing.get(p) === false) return undefined;
+      // Most reads are of files that are not there (deno.json, import_map.json, .npmrc in every
+      // folder): asking whether they exist is far cheaper than a read that throws.
+      if (!exists(p)) return undefined;
       const text = base.readFile(p);
       if (text === undefined || readOnce.has(p)) {
         texts.set(p, text);
@@ -166,7 +169,7 @@ export function snapshotFileSystem(base: FileSystem): FileSystem {
       }
       return text;
     },
-    exists: (p) => memo(existing, p, () => base.exists(p)),
+    exists,
     isDirectory: (p) => memo(directories, p, () => base.isDirectory(p)),
     // a copy: a caller may sort the list it gets
     readDir: (p) => [...memo(listings, p, () => base.readDir(p))],

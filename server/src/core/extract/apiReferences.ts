@@ -90,9 +90,33 @@ function isGuarded(node: ts.Node, parents: readonly ts.Node[]): boolean {
   return (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) || ts.isWhileStatement(parent)) && (parent as { expression?: ts.Node; condition?: ts.Node }).expression === node || (ts.isConditionalExpression(parent) && parent.condition === node);
 }
 
+/**
+ * What the one walk of a document's tree (extractJavaScript's) hands every node to, with its
+ * ancestors, nearest last; `result` once the walk is done. A `ns.member` is noted as it is passed
+ * and kept once the walk has seen every binding and declaration.
+ */
+export interface ApiCollector {
+  visit(node: ts.Node, parents: readonly ts.Node[]): void;
+  result(): ApiReference[];
+}
+
+/** The names of a document's imports it uses, from a walk of its own (see ApiCollector). */
 export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
-  const refs: ApiReference[] = [];
+  const collector = apiCollector(sf);
   const parents: ts.Node[] = [];
+  const walk = (node: ts.Node): void => {
+    if (node.kind === ts.SyntaxKind.Identifier) return;
+    collector.visit(node, parents);
+    parents.push(node);
+    ts.forEachChild(node, walk);
+    parents.pop();
+  };
+  walk(sf);
+  return collector.result();
+}
+
+export function apiCollector(sf: ts.SourceFile): ApiCollector {
+  const refs: ApiReference[] = [];
   const bindings = new Map<string, Binding>();
   const declared = new Map<string, number>();
   const reassigned = new Set<string>();
@@ -115,12 +139,19 @@ export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
     for (const element of name.elements) if (!ts.isOmittedExpression(element)) declare(element.name);
   };
 
-  const collect = (node: ts.Node): void => {
-    // Identifiers (most of a tree's nodes) have nothing below them; the chain below is asked only
-    // of the kinds it names: a tenth of the time of asking every node.
-    if (node.kind === ts.SyntaxKind.Identifier) return;
+  /** `x.y` and `X.Y` (in types) whose `x` may turn out to be an import's binding. */
+  const candidates: { node: ts.PropertyAccessExpression | ts.QualifiedName; guarded: boolean }[] = [];
+
+  const visit = (node: ts.Node, parents: readonly ts.Node[]): void => {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name) && !written.has(node)) {
+      // (`written` already holds it if it is written: the assignment is passed before its left side)
+      candidates.push({ node, guarded: isGuarded(node, parents) });
+    } else if (ts.isQualifiedName(node) && ts.isIdentifier(node.left)) {
+      candidates.push({ node, guarded: false });
+    }
+    // the chain below is asked only of the kinds it names: a tenth of the time of asking every node
     if (!COLLECTED_KINDS.has(node.kind)) {
-      // (nothing to record here: only the walk goes on)
+      // (nothing to record here)
     } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause) {
       const specifier = node.moduleSpecifier.text;
       const clause = node.importClause;
@@ -195,30 +226,26 @@ export function extractApiReferences(sf: ts.SourceFile): ApiReference[] {
       const specifier = requiredSpecifier(node.expression);
       if (specifier !== undefined && !isGuarded(node, parents)) add(specifier, node.name.text, 'require-member', node.name, false);
     }
-    parents.push(node);
-    ts.forEachChild(node, collect);
-    parents.pop();
   };
-  collect(sf);
 
-  const usable = (name: string) => (declared.get(name) ?? 0) <= 1 && !reassigned.has(name);
-  const members = (node: ts.Node): void => {
-    if (node.kind === ts.SyntaxKind.Identifier) return;
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name) && !written.has(node)) {
-      const binding = bindings.get(node.expression.text);
-      if (binding && usable(node.expression.text) && !isGuarded(node, parents)) add(binding.specifier, node.name.text, binding.use, node.name, binding.typeOnly, binding.of);
-    } else if (ts.isQualifiedName(node) && ts.isIdentifier(node.left)) {
-      // ns.SomeType in a type position
-      const binding = bindings.get(node.left.text);
-      if (binding && binding.use === 'namespace-member' && usable(node.left.text)) add(binding.specifier, node.right.text, binding.use, node.right, true);
+  const result = (): ApiReference[] => {
+    const usable = (name: string) => (declared.get(name) ?? 0) <= 1 && !reassigned.has(name);
+    for (const { node, guarded } of bindings.size > 0 ? candidates : []) {
+      if (ts.isPropertyAccessExpression(node)) {
+        const name = (node.expression as ts.Identifier).text;
+        const binding = bindings.get(name);
+        if (binding && usable(name) && !guarded) add(binding.specifier, (node.name as ts.Identifier).text, binding.use, node.name, binding.typeOnly, binding.of);
+      } else {
+        // ns.SomeType in a type position
+        const name = (node.left as ts.Identifier).text;
+        const binding = bindings.get(name);
+        if (binding && binding.use === 'namespace-member' && usable(name)) add(binding.specifier, node.right.text, binding.use, node.right, true);
+      }
     }
-    parents.push(node);
-    ts.forEachChild(node, members);
-    parents.pop();
+    if (refs.length === 0) return refs;
+    const suppressed = suppressedLines(sf);
+    // Underscored names are internals by convention (Module._resolveFilename): real, undocumented, not made up.
+    return refs.filter((r) => !suppressed.has(r.range.start.line) && !r.name.startsWith('_'));
   };
-  if (bindings.size > 0) members(sf);
-  if (refs.length === 0) return refs;
-  const suppressed = suppressedLines(sf);
-  // Underscored names are internals by convention (Module._resolveFilename): real, undocumented, not made up.
-  return refs.filter((r) => !suppressed.has(r.range.start.line) && !r.name.startsWith('_'));
+  return { visit, result };
 }

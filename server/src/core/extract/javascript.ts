@@ -6,7 +6,7 @@
 // (a plain require: a namespace import would route every ts.X through a getter, ~0.5 s on a large repository)
 import ts = require('typescript');
 import type { ApiReference, Range, Reference, ReferenceKind } from '../model';
-import { extractApiReferences } from './apiReferences';
+import { apiCollector } from './apiReferences';
 import { javascriptSuppressions, type CommentText, type Suppression } from '../findings/suppressions';
 
 export const JS_LANGUAGE_IDS = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'] as const;
@@ -152,9 +152,7 @@ export function extractJavaScript(text: string, fileName: string, languageId?: s
     references.push({ kind, specifier, range: rangeOf(node), typeOnly });
   };
 
-  const visit = (node: ts.Node): void => {
-    // Identifiers are most of a tree's nodes and have nothing below them or to record.
-    if (node.kind === ts.SyntaxKind.Identifier) return;
+  const referenceAt = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) {
       add(node.moduleSpecifier, 'import', !!node.importClause?.isTypeOnly);
     } else if (ts.isExportDeclaration(node)) {
@@ -184,10 +182,26 @@ export function extractJavaScript(text: string, fileName: string, languageId?: s
         add(first, 'require-resolve', false);
       }
     }
+  };
+  // One walk for the references and the names taken from them (a walk of astro's trees costs a
+  // quarter of parsing them). Identifiers, most of a tree's nodes, have nothing below them or to record.
+  const apis = apiCollector(sourceFile);
+  const parents: ts.Node[] = [];
+  const inDoc = (node: ts.Node): void => {
+    if (node.kind === ts.SyntaxKind.Identifier) return;
+    referenceAt(node);
+    ts.forEachChild(node, inDoc);
+  };
+  const visit = (node: ts.Node): void => {
+    if (node.kind === ts.SyntaxKind.Identifier) return;
+    referenceAt(node);
+    apis.visit(node, parents);
+    parents.push(node);
     ts.forEachChild(node, visit);
+    parents.pop();
     // JSDoc types in JavaScript (`@type {import('x').T}`): the parser keeps them beside the node
     const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc;
-    if (docs) for (const doc of docs) ts.forEachChild(doc, visit);
+    if (docs) for (const doc of docs) ts.forEachChild(doc, inDoc);
   };
   visit(sourceFile);
   // `/// <reference types="x" />` names a types package (Node's own types are always there)
@@ -203,5 +217,5 @@ export function extractJavaScript(text: string, fileName: string, languageId?: s
   const directive = (sourceFile as ts.SourceFile & { checkJsDirective?: { enabled: boolean } }).checkJsDirective;
   const typeChecked = isTs ? directive?.enabled !== false : directive?.enabled === true;
   const suppressions = text.includes('groundcheck-ignore') ? javascriptSuppressions(commentsOf(sourceFile)) : [];
-  return { references, declaredModules, apis: extractApiReferences(sourceFile), typeChecked, suppressions };
+  return { references, declaredModules, apis: apis.result(), typeChecked, suppressions };
 }

@@ -24,7 +24,9 @@ export function readAmbientModules(fs: FileSystem, root: string): string[] {
   const names: string[] = [];
   for (const file of files) {
     const text = fs.readFile(file);
-    if (text !== undefined && text.length < 1024 * 1024) names.push(...declaredModulesOf(text, path.basename(file)));
+    // (no `module` anywhere in the text, no `declare module` to parse for: most .d.ts files of a
+    // project are `/// <reference types>` lines and interfaces)
+    if (text !== undefined && text.length < 1024 * 1024 && text.includes('module')) names.push(...declaredModulesOf(text, path.basename(file)));
   }
   return names;
 }
