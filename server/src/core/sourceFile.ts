@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { decodeText } from './decode';
-import { MAX_DOCUMENT_BYTES } from './extract';
+import { MAX_DOCUMENT_BYTES } from './extract/document';
 
 export type SourceRead = { text: string } | { skipped: string } | { failed: string };
 

@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { DocumentInput, ExtractOutcome } from './index';
+import type { DocumentInput, ExtractOutcome } from './document';
 
 export interface Extractor {
   extract(doc: DocumentInput): Promise<ExtractOutcome>;

@@ -4,7 +4,7 @@
  * stays here). Nothing else runs in it.
  */
 import { parentPort } from 'worker_threads';
-import { extractReferences } from './index';
+import { extractReferences } from './document';
 import { readSourceFile } from '../sourceFile';
 import type { ExtractRequest, ExtractReply } from './extractPool';
 

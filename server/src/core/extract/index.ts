@@ -1,33 +1,10 @@
 /** Chooses an extractor for a document and guards against input that is not source code. */
-import type { Extraction } from './javascript';
-import { extractJavaScript, JS_LANGUAGE_IDS, type IncrementalParser } from './javascript';
+import { isJavaScriptDocument } from './document';
 import { pythonDocumentKind } from './pythonDocuments';
 import { installDocumentKind } from './installCommandDocuments';
 import { lockfileKind } from './lockfileEntries';
 
-/**
- * Files larger than this are not parsed (reported as skipped, never silently): a hand-written file is
- * far smaller, and parsing a generated one this size takes about a second.
- */
-export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
-
-export interface DocumentInput {
-  /** Absolute file-system path (or a pseudo path for untitled documents). */
-  path: string;
-  languageId?: string;
-  text: string;
-}
-
-export type ExtractOutcome =
-  | ({ ok: true } & Extraction)
-  | { ok: false; reason: string };
-
-const JS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;
-
-export function isJavaScriptDocument(doc: { path: string; languageId?: string }): boolean {
-  if (doc.languageId && (JS_LANGUAGE_IDS as readonly string[]).includes(doc.languageId)) return true;
-  return JS_EXTENSIONS.test(doc.path);
-}
+export { MAX_DOCUMENT_BYTES, isJavaScriptDocument, unreadableReason, extractReferences, type DocumentInput, type ExtractOutcome } from './document';
 
 /** An npm manifest: checked for being readable (what it declares decides "undeclared"). */
 export function isPackageManifest(doc: { path: string }): boolean {
@@ -39,16 +16,3 @@ export function isSupportedDocument(doc: { path: string; languageId?: string }):
   return isJavaScriptDocument(doc) || isPackageManifest(doc) || pythonDocumentKind(doc.path, doc.languageId) !== undefined || installDocumentKind(doc.path, doc.languageId) !== undefined || lockfileKind(doc.path) !== undefined;
 }
 
-/** Input that is not source text: too large to be hand-written, or binary. */
-export function unreadableReason(text: string): string | undefined {
-  if (text.length > MAX_DOCUMENT_BYTES) return `skipped: ${Math.round(text.length / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit`;
-  if (text.slice(0, 8192).includes('\u0000')) return 'skipped: binary content';
-  return undefined;
-}
-
-export function extractReferences(doc: DocumentInput, parser?: IncrementalParser): ExtractOutcome {
-  if (!isJavaScriptDocument(doc)) return { ok: false, reason: 'not a JavaScript or TypeScript document' };
-  const unreadable = unreadableReason(doc.text);
-  if (unreadable) return { ok: false, reason: unreadable };
-  return { ok: true, ...extractJavaScript(doc.text, doc.path, doc.languageId, parser) };
-}
