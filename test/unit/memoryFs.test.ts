@@ -102,6 +102,31 @@ describe('core over an in-memory file system', () => {
     assert.match(fs.files()['/c/npm.jsonl'], /\{"k":"d","v":4\}\n$/);
   });
 
+  it('a folder with no project files of its own is in its parent folder\'s project; one with a tsconfig or package.json is not', () => {
+    const fs = memoryFileSystem({
+      '/w/package.json': JSON.stringify({ name: 'app', dependencies: { react: '^18' } }),
+      '/w/tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '~/*': ['./src/*'] } } }),
+      '/w/src/index.ts': '',
+      '/w/src/deep/er/still.ts': '',
+      '/w/src/tests/tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@fx/*': ['./fixtures/*'] } } }),
+      '/w/src/tests/a.test.ts': '',
+      '/w/src/tests/nested/package.json': JSON.stringify({ name: 'nested', dependencies: { vue: '^3' } }),
+      '/w/src/tests/nested/b.ts': '',
+    });
+    const model = new ProjectModel(fs);
+    const top = model.forFile('/w/src/index.ts');
+    assert.strictEqual(model.forFile('/w/src/deep/er/still.ts'), top);
+    const tests = model.forFile('/w/src/tests/a.test.ts');
+    assert.notStrictEqual(tests, top);
+    const kind = (file: string, s: string) => resolveLocally(s, { file, fs, project: model.forFile(file), declaredModules: [], typeOnly: false }).kind;
+    assert.strictEqual(kind('/w/src/tests/a.test.ts', '@fx/x'), 'local');
+    assert.strictEqual(kind('/w/src/deep/er/still.ts', '~/index'), 'local');
+    assert.strictEqual(kind('/w/src/deep/er/still.ts', '@fx/x'), 'package', 'the tests folder\'s paths do not reach its siblings');
+    const nested = model.forFile('/w/src/tests/nested/b.ts');
+    assert.strictEqual(nested.declaredSpec('vue'), '^3');
+    assert.strictEqual(top.declaredSpec('vue'), undefined);
+  });
+
   it("the CLI's snapshot asks the disk each question once, and holds a text only from its second read", () => {
     const base = memoryFileSystem({
       '/w/package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),

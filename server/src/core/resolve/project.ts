@@ -7,7 +7,7 @@ import { ancestors, type FileSystem } from '../io';
 import type { PackageManager } from '../model';
 import { readAmbientModules } from './ambientModules';
 import { readBundlerAliases } from './bundlerAliases';
-import { readImportMap, type ImportMap } from './importMaps';
+import { IMPORT_MAP_FILES, readImportMap, type ImportMap } from './importMaps';
 import { frameworkPrefixes } from './frameworks';
 import { readManifest, type Manifest } from './manifest';
 import { findConfigDir, readCompilerPaths, type CompilerPaths } from './tsconfig';
@@ -36,6 +36,9 @@ export interface ProjectInfo {
    */
   versionToCheck(name: string): string | undefined;
 }
+
+/** The files `compute` reads in a folder itself (besides ones named by these, and .git which ends some searches). */
+const FOLDER_MARKERS = new Set(['package.json', 'tsconfig.json', 'jsconfig.json', ...IMPORT_MAP_FILES, 'pnpm-workspace.yaml', 'lerna.json', '.git']);
 
 const LOCKFILES: [string, PackageManager][] = [
   ['pnpm-lock.yaml', 'pnpm'],
@@ -73,13 +76,30 @@ export class ProjectModel {
   }
 
   forFile(file: string): ProjectInfo {
-    const dir = path.dirname(file);
+    return this.forDir(path.dirname(file));
+  }
+
+  private forDir(dir: string): ProjectInfo {
     let info = this.byDir.get(dir);
     if (!info) {
-      info = this.compute(dir);
+      info = this.inherited(dir) ?? this.compute(dir);
       this.byDir.set(dir, info);
     }
     return info;
+  }
+
+  /**
+   * A folder with none of the files `compute` reads in a folder itself (most source folders) is
+   * in its parent's project as it is: its answer is the parent's, found once per tree instead of
+   * walked again from every folder. Only under a package.json: without one, the folder itself is
+   * where the package manager and lockfile importer are looked for.
+   */
+  private inherited(dir: string): ProjectInfo | undefined {
+    const parent = path.dirname(dir);
+    if (parent === dir || path.basename(dir) === 'node_modules') return undefined;
+    if (this.fs.readDir(dir).some((name) => FOLDER_MARKERS.has(name))) return undefined;
+    const above = this.forDir(parent);
+    return above.manifest ? above : undefined;
   }
 
   /** The package.json files above a package's own, up to the workspace root or the repository root. */
