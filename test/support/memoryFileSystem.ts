@@ -4,7 +4,7 @@
  * Folders exist when some file is below them.
  */
 import * as path from 'path';
-import type { FileEntry, StorageFileSystem } from '../../server/src/core/io';
+import { globOverListings, type FileEntry, type StorageFileSystem } from '../../server/src/core/io';
 
 export interface MemoryFileSystem extends StorageFileSystem {
   /** Every path read, in order (to assert what a component looked at). */
@@ -54,6 +54,7 @@ export function memoryFileSystem(initial: Record<string, string | Uint8Array>): 
     exists: (p) => files.has(path.resolve(p)) || isDir(p),
     isDirectory: (p) => isDir(p),
     readDir: (p) => entries(p).map((e) => e.name),
+    glob: (root, include, ignore) => globOverListings(root, include, ignore, entries),
     readDirEntries: entries,
     readBytes: bytes,
     readBytesAsync: async (p) => bytes(p),

@@ -4,7 +4,10 @@
  * decide can be set up in a few lines and what they read can be asserted.
  */
 import * as assert from 'assert';
-import { silentLogger, snapshotFileSystem, type FileSystem } from '../../server/src/core/io';
+import * as nodeFs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { nodeFileSystem, silentLogger, snapshotFileSystem, type FileSystem } from '../../server/src/core/io';
 import { ProjectModel } from '../../server/src/core/resolve/project';
 import { resolveLocally } from '../../server/src/core/resolve/resolvers';
 import { PythonProjectModel } from '../../server/src/core/resolve/python/project';
@@ -142,6 +145,7 @@ describe('core over an in-memory file system', () => {
       exists: (p) => (asked.set(`exists ${p}`, (asked.get(`exists ${p}`) ?? 0) + 1), base.exists(p)),
       isDirectory: (p) => base.isDirectory(p),
       readDir: (p) => (asked.set(`readDir ${p}`, (asked.get(`readDir ${p}`) ?? 0) + 1), base.readDir(p)),
+      glob: (root, include, ignore) => base.glob(root, include, ignore),
     };
     const snap = snapshotFileSystem(counted);
     const live = new ProjectModel(base);
@@ -165,6 +169,32 @@ describe('core over an in-memory file system', () => {
     assert.strictEqual((asked.get('read /w/nothing.json') ?? 0) + (asked.get('exists /w/nothing.json') ?? 0), 1);
     snap.readDir('/w/packages/app/src').sort().reverse();
     assert.deepStrictEqual(snap.readDir('/w/packages/app/src'), base.readDir('/w/packages/app/src'));
+  });
+
+  it("the snapshot's answers from folder listings are the disk's: files, folders, absent paths, links (dangling too)", () => {
+    const dir = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'gc-snapshot-'));
+    try {
+      nodeFs.mkdirSync(path.join(dir, 'pkg', 'src'), { recursive: true });
+      nodeFs.writeFileSync(path.join(dir, 'pkg', 'package.json'), '{"name":"pkg"}');
+      nodeFs.writeFileSync(path.join(dir, 'pkg', 'src', 'a.ts'), '');
+      nodeFs.symlinkSync(path.join(dir, 'pkg'), path.join(dir, 'linked-dir'));
+      nodeFs.symlinkSync(path.join(dir, 'pkg', 'package.json'), path.join(dir, 'linked-file.json'));
+      nodeFs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+      const snap = snapshotFileSystem(nodeFileSystem);
+      const paths = ['pkg', 'pkg/package.json', 'pkg/src', 'pkg/src/a.ts', 'pkg/absent.json', 'absent/deeper.json', 'linked-dir', 'linked-dir/package.json', 'linked-file.json', 'dangling', 'pkg/src/a.ts/not-below-a-file'].map((p) => path.join(dir, p));
+      for (const p of [dir, ...paths]) {
+        assert.strictEqual(snap.exists(p), nodeFileSystem.exists(p), `exists ${p}`);
+        assert.strictEqual(snap.isDirectory(p), nodeFileSystem.isDirectory(p), `isDirectory ${p}`);
+        assert.strictEqual(snap.readFile(p), nodeFileSystem.readFile(p), `readFile ${p}`);
+      }
+      assert.deepStrictEqual(snap.readDir(dir).sort(), nodeFileSystem.readDir(dir).sort());
+      // globs walk the listings as they walk the disk: links are not followed, ignores hold
+      for (const [include, ignore] of [[['**/*.json'], []], [['**/*.ts', '*/package.json'], ['pkg/src/**']], [['**'], ['**/src/**']]]) {
+        assert.deepStrictEqual(snap.glob(dir, include, ignore).sort(), nodeFileSystem.glob(dir, include, ignore).sort(), `${include} without ${ignore}`);
+      }
+    } finally {
+      nodeFs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the language server watches every file a resolver plug-in says it reads', () => {

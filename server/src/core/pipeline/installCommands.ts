@@ -41,11 +41,14 @@ const PLACEHOLDER_SCOPE = /^@(?:(?:your|my)[-_]?(?:org|orgname|organization|name
 
 /** Findings for install names in a document (shared with the package.json pipeline for `scripts`). */
 export async function installNameFindings(deps: InstallCommandDeps, file: string, text: string, names: InstallName[], settings: GroundcheckSettings, token: CancellationToken): Promise<{ findings: Finding[]; unverified: number; packages: CheckedPackage[] }> {
+  // (most READMEs install nothing: their folders' project facts are not needed)
+  if (names.length === 0) return { findings: [], unverified: 0, packages: [] };
   const lines = new LineIndex(text);
   const rangeOf = (n: InstallName): Range => ({ start: lines.positionAt(n.offset), end: lines.positionAt(n.offset + n.length) });
   const npmProject = deps.projects.npm.forFile(file);
   const npmConfig = deps.projects.npmConfigFor(npmProject, settings);
-  const pipConfig = deps.python ? deps.projects.pipConfigFor(deps.projects.python.forFile(file, settings.python.environment), settings) : undefined;
+  // (the Python project is found, a walk of the tree, only for a document that installs from PyPI)
+  const pipConfig = deps.python && names.some((n) => n.ecosystem !== 'npm') ? deps.projects.pipConfigFor(deps.projects.python.forFile(file, settings.python.environment), settings) : undefined;
   // The project's own packages (a workspace member's README says how to install it before its first
   // release) and placeholders are not names to look up.
   let inTree: ReadonlySet<string> | undefined; // (looked up once per document, and only if needed)

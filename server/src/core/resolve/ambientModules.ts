@@ -3,7 +3,6 @@
  * (virtual modules, shims, globals provided by a host). Bounded so a huge repository cannot stall us.
  */
 import * as path from 'path';
-import { globSync } from 'tinyglobby';
 import type { FileSystem } from '../io';
 import { declaredModulesOf } from '../extract/javascript';
 
@@ -12,12 +11,7 @@ const MAX_DECLARATION_FILES = 400;
 export function readAmbientModules(fs: FileSystem, root: string): string[] {
   let files: string[] = [];
   try {
-    files = globSync(['**/*.d.ts', '**/*.d.mts', '**/*.d.cts'], {
-      cwd: root,
-      absolute: true,
-      ignore: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '**/coverage/**'],
-      followSymbolicLinks: false,
-    }).slice(0, MAX_DECLARATION_FILES);
+    files = fs.glob(root, ['**/*.d.ts', '**/*.d.mts', '**/*.d.cts'], ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '**/coverage/**']).slice(0, MAX_DECLARATION_FILES);
   } catch {
     files = [];
   }

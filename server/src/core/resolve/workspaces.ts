@@ -1,6 +1,5 @@
 /** npm, yarn and pnpm workspaces: where the root is and which package names it holds. */
 import * as path from 'path';
-import { globSync } from 'tinyglobby';
 import { parse as parseYaml } from 'yaml';
 import { ancestors, type FileSystem } from '../io';
 import { readManifest, type Manifest } from './manifest';
@@ -63,7 +62,7 @@ function expandMembers(fs: FileSystem, root: string, globs: string[]): Map<strin
   const packages = new Map<string, string>();
   let files: string[] = [];
   try {
-    files = globSync(include, { cwd: root, ignore, absolute: true, followSymbolicLinks: false });
+    files = fs.glob(root, include, ignore);
   } catch {
     files = []; // a malformed glob declares nothing we can use
   }
