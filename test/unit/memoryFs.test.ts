@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { nodeFileSystem, silentLogger, snapshotFileSystem, type FileSystem } from '../../server/src/core/io';
 import { ProjectModel } from '../../server/src/core/resolve/project';
+import { DerivedCache } from '../../server/src/core/derivedCache';
 import { resolveLocally } from '../../server/src/core/resolve/resolvers';
 import { PythonProjectModel } from '../../server/src/core/resolve/python/project';
 import { resolvePythonLocally } from '../../server/src/core/resolve/python/resolvers';
@@ -195,6 +196,34 @@ describe('core over an in-memory file system', () => {
     } finally {
       nodeFs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('declare module names and bundler aliases read with the parser are kept by text for the next run', () => {
+    const disk = memoryFileSystem({});
+    const project = memoryFileSystem({
+      '/w/package.json': JSON.stringify({ name: 'app' }),
+      '/w/src/env.d.ts': "declare module 'virtual:routes' { export const routes: string[]; }\ndeclare module '*.svg';\n",
+      '/w/vite.config.ts': "export default { resolve: { alias: { '@ui': '/src/ui' } } };\n",
+      '/w/src/a.ts': '',
+    });
+    const facts = (derived: DerivedCache) => {
+      const info = new ProjectModel(project, derived).forFile('/w/src/a.ts');
+      return { ambient: info.ambientModules, aliases: info.bundlerAliases };
+    };
+    const first = new DerivedCache('/cache/derived', disk);
+    const expected = { ambient: ['virtual:routes', '*.svg'], aliases: ['@ui'] };
+    assert.deepStrictEqual(facts(first), expected);
+    first.flush();
+    const stored = Object.keys(disk.files()).filter((f) => f.startsWith('/cache/derived/'));
+    assert.strictEqual(stored.length, 1, `one file of small facts: ${stored}`);
+    // The next run answers from it, not from a parse (what the file says is what it gets)
+    const lines = disk.files()[stored[0]].trim().split('\n');
+    assert.strictEqual(lines.length, 2);
+    disk.writeFile(stored[0], disk.files()[stored[0]].replace('"@ui"', '"@as-stored"'));
+    assert.deepStrictEqual(facts(new DerivedCache('/cache/derived', disk)), { ...expected, aliases: ['@as-stored'] });
+    // An edited text is read again.
+    project.writeFile('/w/vite.config.ts', "export default { resolve: { alias: { '@lib': '/src/lib' } } };\n");
+    assert.deepStrictEqual(facts(new DerivedCache('/cache/derived', disk)).aliases, ['@lib']);
   });
 
   it('the language server watches every file a resolver plug-in says it reads', () => {

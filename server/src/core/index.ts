@@ -110,7 +110,7 @@ export function createCore(o: CoreOptions): Core {
   });
   const lockedVersions = new LockedVersions({ packuments: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir, concurrency: o.concurrency });
   const metadata = new PackageMetadataStore({ client: npmClient, clock: systemClock, logger: o.logger, cacheDir: o.cacheDir });
-  const derived = o.cacheDir ? new DerivedCache(path.join(o.cacheDir, 'derived'), nodeFileSystem) : undefined;
+  const derived = o.cacheDir ? new DerivedCache(path.join(o.cacheDir, 'derived'), nodeFileSystem, o.logger) : undefined;
   const checker = new DocumentChecker({
     extractor: o.extractor,
     derived,
@@ -161,6 +161,7 @@ export function createCore(o: CoreOptions): Core {
       tables.flush();
       lockedVersions.flush();
       metadata.flush();
+      derived?.flush();
     },
     clear: () => {
       lookup.clear();

@@ -5,10 +5,11 @@
 import * as path from 'path';
 import type { FileSystem } from '../io';
 import { declaredModulesOf } from '../extract/javascript';
+import type { DerivedCache } from '../derivedCache';
 
 const MAX_DECLARATION_FILES = 400;
 
-export function readAmbientModules(fs: FileSystem, root: string): string[] {
+export function readAmbientModules(fs: FileSystem, root: string, derived?: DerivedCache): string[] {
   let files: string[] = [];
   try {
     files = fs.glob(root, ['**/*.d.ts', '**/*.d.mts', '**/*.d.cts'], ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '**/coverage/**']).slice(0, MAX_DECLARATION_FILES);
@@ -20,7 +21,9 @@ export function readAmbientModules(fs: FileSystem, root: string): string[] {
     const text = fs.readFile(file);
     // (no `module` anywhere in the text, no `declare module` to parse for: most .d.ts files of a
     // project are `/// <reference types>` lines and interfaces)
-    if (text !== undefined && text.length < 1024 * 1024 && text.includes('module')) names.push(...declaredModulesOf(text, path.basename(file)));
+    if (text === undefined || text.length >= 1024 * 1024 || !text.includes('module')) continue;
+    const read = () => declaredModulesOf(text, path.basename(file));
+    names.push(...(derived ? derived.small('declared-modules', text, read) : read()));
   }
   return names;
 }

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import ts = require('typescript');
 import type { FileSystem } from '../io';
+import type { DerivedCache } from '../derivedCache';
 
 /**
  * Config files that can declare aliases, by name: any `<tool>.config[.<suffix>].<ext>` of these tools
@@ -56,11 +57,14 @@ export function aliasesFromConfigText(fileName: string, text: string): string[] 
   return found.map((a) => a.replace(/\$$/, '')).filter((a) => a.length > 0);
 }
 
-export function readBundlerAliases(fs: FileSystem, dir: string): string[] {
+export function readBundlerAliases(fs: FileSystem, dir: string, derived?: DerivedCache): string[] {
   const aliases: string[] = [];
   for (const file of fs.readDir(dir).filter(isBundlerConfigFile)) {
     const text = fs.readFile(path.join(dir, file));
-    if (text !== undefined && text.length < 512 * 1024) aliases.push(...aliasesFromConfigText(file, text));
+    // (a config without the word `alias` declares none: most of astro's 400 fixture configs)
+    if (text === undefined || text.length >= 512 * 1024 || !text.includes('alias')) continue;
+    const read = () => aliasesFromConfigText(file, text);
+    aliases.push(...(derived ? derived.small(`aliases ${file}`, text, read) : read()));
   }
   return aliases;
 }

@@ -176,14 +176,14 @@ export class ProjectModel {
     };
     let ambientModules = this.ambient.get(top);
     if (!ambientModules) {
-      ambientModules = manifest || workspace ? readAmbientModules(fs, top) : [];
+      ambientModules = manifest || workspace ? readAmbientModules(fs, top, this.derived) : [];
       this.ambient.set(top, ambientModules);
     }
     return {
       manifest,
       workspace,
       compilerPaths,
-      bundlerAliases: roots.flatMap((r) => this.once(`aliases\0${r}`, () => readBundlerAliases(fs, r))),
+      bundlerAliases: roots.flatMap((r) => this.once(`aliases\0${r}`, () => readBundlerAliases(fs, r, this.derived))),
       importMap: this.nearestImportMap(dir, top),
       frameworkPrefixes: frameworkPrefixes((n) => declaredSpec(n) !== undefined),
       ambientModules,
