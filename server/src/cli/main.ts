@@ -166,40 +166,48 @@ async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: Ch
   const parsedElsewhere = (f: string) => !!pool && isJavaScriptDocument({ path: f });
   pool?.readAhead(files.filter(parsedElsewhere));
   const lanes = { parsed: new Semaphore(o.jobs), here: new Semaphore(o.jobs) };
+  // Once this thread has checked everything that is its own, it parses what the workers have not
+  // reached yet instead of waiting for them (not before: its own work is what only it can do).
+  let hereLeft = files.filter((f) => !parsedElsewhere(f)).length;
+  if (hereLeft === 0) pool?.parseHereWhenBehind();
+  const doneHere = () => {
+    if (--hereLeft === 0) pool?.parseHereWhenBehind();
+  };
   await Promise.all(
     files.map((file) =>
-      lanes[parsedElsewhere(file) ? 'parsed' : 'here'].run(async () => {
-        // One file's trouble (unreadable, undecodable, a parser crash) is that file's finding alone.
-        const read = readSourceFile(file);
-        let findings: Finding[];
-        if ('skipped' in read) {
-          report.skipped.push({ rel: rel(file), reason: read.skipped });
-          return progress.tick();
-        } else if ('failed' in read) {
-          findings = [checkFailedFinding(read.failed, core.checker.projects.severityFor(file, settings, 'check-failed'))];
-          report.failed = (report.failed ?? 0) + 1;
-        } else {
-          const result = await core.checker.checkDocument({ path: file, text: read.text }, settings, neverCancelled);
-          if (result.skipped) {
-            report.skipped.push({ rel: rel(file), reason: result.skipped });
-            return progress.tick();
-          }
-          if (result.failed) report.failed = (report.failed ?? 0) + 1;
-          report.checked++;
-          findings = result.findings.filter((f: Finding) => !changed || isChanged(changed, file, f.range.start.line + 1));
-        }
-        findings = findings.filter((f) => f.severity !== 'off');
-        for (const f of findings) {
-          if (f.code === 'unverified-package' || f.code === 'check-failed') {
-            const why = unverifiedCause(f);
-            report.unverifiedReasons[why] = (report.unverifiedReasons[why] ?? 0) + 1;
-          }
-        }
-        if (findings.length > 0) report.files.push({ file, rel: rel(file), findings } satisfies FileReport);
-        progress.tick();
-      }),
+      parsedElsewhere(file) ? lanes.parsed.run(() => checkOne(file)) : lanes.here.run(() => checkOne(file).finally(doneHere)),
     ),
   );
+  async function checkOne(file: string): Promise<void> {
+    // One file's trouble (unreadable, undecodable, a parser crash) is that file's finding alone.
+    const read = readSourceFile(file);
+    let findings: Finding[];
+    if ('skipped' in read) {
+      report.skipped.push({ rel: rel(file), reason: read.skipped });
+      return progress.tick();
+    } else if ('failed' in read) {
+      findings = [checkFailedFinding(read.failed, core.checker.projects.severityFor(file, settings, 'check-failed'))];
+      report.failed = (report.failed ?? 0) + 1;
+    } else {
+      const result = await core.checker.checkDocument({ path: file, text: read.text }, settings, neverCancelled);
+      if (result.skipped) {
+        report.skipped.push({ rel: rel(file), reason: result.skipped });
+        return progress.tick();
+      }
+      if (result.failed) report.failed = (report.failed ?? 0) + 1;
+      report.checked++;
+      findings = result.findings.filter((f: Finding) => !changed || isChanged(changed, file, f.range.start.line + 1));
+    }
+    findings = findings.filter((f) => f.severity !== 'off');
+    for (const f of findings) {
+      if (f.code === 'unverified-package' || f.code === 'check-failed') {
+        const why = unverifiedCause(f);
+        report.unverifiedReasons[why] = (report.unverifiedReasons[why] ?? 0) + 1;
+      }
+    }
+    if (findings.length > 0) report.files.push({ file, rel: rel(file), findings } satisfies FileReport);
+    progress.tick();
+  }
   progress.done();
   core.flush();
   // A groundcheck.json below the first target was read during the run: an invalid one is exit 2 as well.

@@ -4,17 +4,28 @@
  * goes on resolving and looking up what earlier files referenced while the workers parse the next
  * ones. A document whose extraction throws (a parser stack overflow) rejects with the same kind of
  * error, so the checker turns it into that file's `check-failed` finding as it would in-thread.
+ *
+ * Files read ahead are shared through claims: one list every worker walks, each file claimed with
+ * an atomic compare-and-swap on a shared array before it is parsed. Once this thread has nothing
+ * else to do, a file it needs that no worker has reached yet is claimed and parsed here instead
+ * (on astro the worker went on parsing for half a second after this thread ran out of work).
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { DocumentInput, ExtractOutcome } from './document';
+import { extractReferences, type DocumentInput, type ExtractOutcome } from './document';
 
 export interface Extractor {
   extract(doc: DocumentInput): Promise<ExtractOutcome>;
 }
 
-/** A document to parse, or a file the worker reads itself (read-ahead: its text is not held here). */
-export type ExtractRequest = { id: number; doc: DocumentInput } | { id: number; file: string };
+export type ExtractRequest =
+  /** A document to parse. */
+  | { id: number; doc: DocumentInput }
+  /**
+   * Files to read and parse, in order, each only once its claim is won (`claims[i]` from UNCLAIMED
+   * to `claimer`); the reply for `files[i]` carries the id `first + i`.
+   */
+  | { first: number; files: string[]; claims: SharedArrayBuffer; claimer: number };
 
 export type ExtractReply =
   /** `length`: of the text parsed, for a file the worker read (see readAhead). */
@@ -23,35 +34,58 @@ export type ExtractReply =
   | { id: number; unread: true }
   | { id: number; error: { name: string; message: string } };
 
+/** The values of a claim: nobody's yet, this thread's, or a worker's (WORKER + its slot). */
+export const UNCLAIMED = 0;
+const HERE = 1;
+const WORKER = 2;
+
 type Parsed = { outcome: ExtractOutcome; length?: number };
 /** A read-ahead's answer, kept as a value so that one nobody asks for never becomes an unhandled rejection. */
 type AheadAnswer = { parsed: Parsed } | { error: Error } | undefined;
 
+interface Ahead {
+  id: number;
+  claims: Int32Array;
+  index: number;
+  answer: Promise<AheadAnswer>;
+}
+
 interface Slot {
   worker: Worker;
+  claimer: number;
   busy: number;
   /** The worker failed or exited: its documents were rejected, no new ones go to it. */
   dead: boolean;
 }
 
+interface Waiting {
+  resolve: (p: Parsed | undefined) => void;
+  reject: (e: Error) => void;
+  /** The slot a document was posted to; for a file read ahead, the claim that says who has it. */
+  slot?: Slot;
+  claim?: { claims: Int32Array; index: number };
+}
+
 export class ExtractPool implements Extractor {
   private readonly slots: Slot[] = [];
-  private readonly waiting = new Map<number, { resolve: (p: Parsed | undefined) => void; reject: (e: Error) => void; slot: Slot }>();
-  private readonly ahead = new Map<string, Promise<AheadAnswer>>();
+  private readonly waiting = new Map<number, Waiting>();
+  private readonly ahead = new Map<string, Ahead>();
   private nextId = 0;
   private closed = false;
+  /** Whether a file read ahead that no worker has reached is parsed here when asked for (see parseHereWhenBehind). */
+  private parseHere = false;
 
   /** `script`: the worker's file (extractWorker.js beside this module, in the tsc build and the bundle alike). */
   constructor(size: number, script = path.join(__dirname, 'extractWorker.js')) {
     for (let i = 0; i < size; i++) {
       // (the same small young generation as the CLI's main thread: parse trees are short-lived)
       const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      const slot: Slot = { worker, busy: 0, dead: false };
+      const slot: Slot = { worker, claimer: WORKER + i, busy: 0, dead: false };
       worker.on('message', (reply: ExtractReply) => {
         const pending = this.waiting.get(reply.id);
         if (!pending) return;
         this.waiting.delete(reply.id);
-        slot.busy--;
+        if (pending.slot) slot.busy--;
         if ('outcome' in reply) pending.resolve({ outcome: reply.outcome, length: reply.length });
         else if ('unread' in reply) pending.resolve(undefined);
         else pending.reject(reply.error.name === 'RangeError' ? new RangeError(reply.error.message) : Object.assign(new Error(reply.error.message), { name: reply.error.name }));
@@ -72,33 +106,56 @@ export class ExtractPool implements Extractor {
    * parsed while this thread waited.) Only the small extraction results wait here, not the texts.
    */
   readAhead(files: string[]): void {
-    for (const file of files) {
-      if (this.ahead.has(file)) continue;
-      this.ahead.set(
-        file,
-        this.post({ file }).then(
-          (parsed): AheadAnswer => parsed && { parsed },
-          (error: Error): AheadAnswer => ({ error }),
-        ),
+    const fresh = [...new Set(files)].filter((f) => !this.ahead.has(f));
+    const alive = this.slots.filter((s) => !s.dead);
+    if (fresh.length === 0 || alive.length === 0 || this.closed) return;
+    const shared = new SharedArrayBuffer(fresh.length * Int32Array.BYTES_PER_ELEMENT);
+    const claims = new Int32Array(shared);
+    const first = this.nextId;
+    this.nextId += fresh.length;
+    fresh.forEach((file, index) => {
+      const id = first + index;
+      const answer = new Promise<Parsed | undefined>((resolve, reject) => this.waiting.set(id, { resolve, reject, claim: { claims, index } })).then(
+        (parsed): AheadAnswer => parsed && { parsed },
+        (error: Error): AheadAnswer => ({ error }),
       );
-    }
+      this.ahead.set(file, { id, claims, index, answer });
+    });
+    for (const slot of alive) slot.worker.postMessage({ first, files: fresh, claims: shared, claimer: slot.claimer } satisfies ExtractRequest);
+  }
+
+  /**
+   * From now on, a file read ahead that no worker has reached when it is asked for is parsed in
+   * this thread rather than waited for. Call it once this thread has nothing else to do: before
+   * that, its own work is what only it can do, and its parser has not warmed up.
+   */
+  parseHereWhenBehind(): void {
+    this.parseHere = true;
   }
 
   async extract(doc: DocumentInput): Promise<ExtractOutcome> {
     const ahead = this.ahead.get(doc.path);
     if (ahead) {
       this.ahead.delete(doc.path);
-      const answer = await ahead;
+      // No worker has reached it: parse it here rather than wait (the workers skip what is claimed).
+      if (this.parseHere && Atomics.compareExchange(ahead.claims, ahead.index, UNCLAIMED, HERE) === UNCLAIMED) {
+        this.waiting.get(ahead.id)?.resolve(undefined);
+        this.waiting.delete(ahead.id);
+        return extractReferences(doc);
+      }
+      const answer = await ahead.answer;
       if (answer && 'error' in answer) throw answer.error;
       // (the worker read the same file: the same length says the checker has the text it parsed)
       if (answer && answer.parsed.length === doc.text.length) return answer.parsed.outcome;
+      // It could not read the file, or read another text than the checker has: parsed here.
+      return extractReferences(doc);
     }
-    const parsed = await this.post({ doc: { path: doc.path, text: doc.text, languageId: doc.languageId } });
+    const parsed = await this.post(doc);
     if (!parsed) throw new Error('the parser worker could not read the document');
     return parsed.outcome;
   }
 
-  private post(request: { doc: DocumentInput } | { file: string }): Promise<Parsed | undefined> {
+  private post(doc: DocumentInput): Promise<Parsed | undefined> {
     const alive = this.slots.filter((s) => !s.dead);
     if (this.closed || alive.length === 0) return Promise.reject(new Error('the parser pool is closed'));
     const slot = alive.reduce((a, b) => (b.busy < a.busy ? b : a));
@@ -106,14 +163,16 @@ export class ExtractPool implements Extractor {
     slot.busy++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, slot });
-      slot.worker.postMessage({ id, ...request } satisfies ExtractRequest);
+      slot.worker.postMessage({ id, doc: { path: doc.path, text: doc.text, languageId: doc.languageId } } satisfies ExtractRequest);
     });
   }
 
+  /** Its documents and the files it had claimed fail; files nobody claimed are left to the others (or this thread). */
   private failSlot(slot: Slot, e: Error): void {
     slot.dead = true;
     for (const [id, pending] of this.waiting) {
-      if (pending.slot !== slot) continue;
+      const mine = pending.slot === slot || (pending.claim && Atomics.load(pending.claim.claims, pending.claim.index) === slot.claimer);
+      if (!mine) continue;
       this.waiting.delete(id);
       pending.reject(e);
     }

@@ -4,22 +4,42 @@
  * stays here). Nothing else runs in it.
  */
 import { parentPort } from 'worker_threads';
-import { extractReferences } from './document';
+import { extractReferences, type DocumentInput } from './document';
 import { readSourceFile } from '../sourceFile';
-import type { ExtractRequest, ExtractReply } from './extractPool';
+import { UNCLAIMED, type ExtractRequest, type ExtractReply } from './extractPool';
+
+function failure(id: number, e: unknown): ExtractReply {
+  const err = e as Error;
+  return { id, error: { name: err?.name ?? 'Error', message: err?.message ?? String(e) } };
+}
+
+function parseDocument(id: number, doc: DocumentInput): ExtractReply {
+  try {
+    return { id, outcome: extractReferences(doc) };
+  } catch (e) {
+    return failure(id, e);
+  }
+}
+
+function parseFile(id: number, file: string): ExtractReply {
+  try {
+    const read = readSourceFile(file);
+    return 'text' in read ? { id, outcome: extractReferences({ path: file, text: read.text }), length: read.text.length } : { id, unread: true };
+  } catch (e) {
+    return failure(id, e);
+  }
+}
 
 parentPort?.on('message', (request: ExtractRequest) => {
-  let reply: ExtractReply;
-  try {
-    if ('doc' in request) {
-      reply = { id: request.id, outcome: extractReferences(request.doc) };
-    } else {
-      const read = readSourceFile(request.file);
-      reply = 'text' in read ? { id: request.id, outcome: extractReferences({ path: request.file, text: read.text }), length: read.text.length } : { id: request.id, unread: true };
-    }
-  } catch (e) {
-    const err = e as Error;
-    reply = { id: request.id, error: { name: err?.name ?? 'Error', message: err?.message ?? String(e) } };
+  if ('doc' in request) {
+    parentPort!.postMessage(parseDocument(request.id, request.doc));
+    return;
   }
-  parentPort!.postMessage(reply);
+  // Files read ahead: each one whose claim this worker wins (another worker, or the main thread
+  // that needed it before any worker got to it, may have it already).
+  const claims = new Int32Array(request.claims);
+  for (let i = 0; i < request.files.length; i++) {
+    if (Atomics.compareExchange(claims, i, UNCLAIMED, request.claimer) !== UNCLAIMED) continue;
+    parentPort!.postMessage(parseFile(request.first + i, request.files[i]));
+  }
 });
