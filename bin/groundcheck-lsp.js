@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size
+#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size --liftoff-only
 // The flags keep RSS low (see SERVER_NODE_ARGS in server/src/lsp/protocol.ts, which they must match).
 // From a clone, the tsc build (out/); from the packed tarball, which ships only the bundle, dist/.
 const fs = require('fs');

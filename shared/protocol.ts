@@ -8,9 +8,11 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserv
 /**
  * Node options for the server process. Parsing leaves short-lived garbage: a small young
  * generation and V8's size-over-speed heuristics keep RSS ~30 MB lower with 200 files open,
- * at no measurable latency cost (see `npm run bench`). Keep bin/groundcheck-lsp.js in step.
+ * at no measurable latency cost (see `npm run bench`). WebAssembly (tree-sitter's grammars, the
+ * module lexers) stays on V8's baseline compiler: optimising the bash grammar cost ~25 MB of code
+ * for parses of a few lines. Keep bin/groundcheck-lsp.js in step.
  */
-export const SERVER_NODE_ARGS = ['--max-semi-space-size=2', '--optimize-for-size'];
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=2', '--optimize-for-size', '--liftoff-only'];
 
 export interface StatusParams {
   state: 'checking' | 'idle';

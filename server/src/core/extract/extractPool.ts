@@ -72,8 +72,12 @@ export class ExtractPool implements Extractor {
   private readonly ahead = new Map<string, Ahead>();
   private nextId = 0;
   private closed = false;
+  /** The workers were let go once everything read ahead was answered (see settle); later documents are parsed here. */
+  private retired = false;
   /** Whether a file read ahead that no worker has reached is parsed here when asked for (see parseHereWhenBehind). */
   private parseHere = false;
+  /** Files read ahead not answered yet: at none, the workers have nothing left to do (see settle). */
+  private unanswered = 0;
 
   /** `script`: the worker's file (extractWorker.js beside this module, in the tsc build and the bundle alike). */
   constructor(size: number, script = path.join(__dirname, 'extractWorker.js')) {
@@ -93,7 +97,7 @@ export class ExtractPool implements Extractor {
       // A worker that dies takes its documents with it: they fail (as check-failed), the rest go on.
       worker.on('error', (e) => this.failSlot(slot, e));
       worker.on('exit', (code) => {
-        if (!this.closed) this.failSlot(slot, new Error(`the parser worker exited (${code})`));
+        if (!this.closed && !this.retired) this.failSlot(slot, new Error(`the parser worker exited (${code})`));
       });
       this.slots.push(slot);
     }
@@ -108,14 +112,17 @@ export class ExtractPool implements Extractor {
   readAhead(files: string[]): void {
     const fresh = [...new Set(files)].filter((f) => !this.ahead.has(f));
     const alive = this.slots.filter((s) => !s.dead);
-    if (fresh.length === 0 || alive.length === 0 || this.closed) return;
+    if (fresh.length === 0 || alive.length === 0 || this.closed || this.retired) return;
     const shared = new SharedArrayBuffer(fresh.length * Int32Array.BYTES_PER_ELEMENT);
     const claims = new Int32Array(shared);
     const first = this.nextId;
     this.nextId += fresh.length;
     fresh.forEach((file, index) => {
       const id = first + index;
-      const answer = new Promise<Parsed | undefined>((resolve, reject) => this.waiting.set(id, { resolve, reject, claim: { claims, index } })).then(
+      this.unanswered++;
+      const answer = new Promise<Parsed | undefined>((resolve, reject) => this.waiting.set(id, { resolve, reject, claim: { claims, index } }))
+        .finally(() => this.settle())
+        .then(
         (parsed): AheadAnswer => parsed && { parsed },
         (error: Error): AheadAnswer => ({ error }),
       );
@@ -157,7 +164,9 @@ export class ExtractPool implements Extractor {
 
   private post(doc: DocumentInput): Promise<Parsed | undefined> {
     const alive = this.slots.filter((s) => !s.dead);
-    if (this.closed || alive.length === 0) return Promise.reject(new Error('the parser pool is closed'));
+    if (this.closed) return Promise.reject(new Error('the parser pool is closed'));
+    // (no worker left, let go or dead: the document is parsed here, as it would be without a pool)
+    if (this.retired || alive.length === 0) return Promise.resolve().then(() => ({ outcome: extractReferences(doc) }));
     const slot = alive.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
     slot.busy++;
@@ -176,6 +185,17 @@ export class ExtractPool implements Extractor {
       this.waiting.delete(id);
       pending.reject(e);
     }
+  }
+
+  /**
+   * One file read ahead is answered. When none is left and no document is out, the workers are let
+   * go: a cold CLI run goes on asking the registry long after the parsing is done, and a worker's
+   * heap (the TypeScript compiler, its parse trees) is tens of megabytes of its peak.
+   */
+  private settle(): void {
+    if (--this.unanswered > 0 || this.slots.some((s) => s.busy > 0)) return;
+    this.retired = true;
+    for (const slot of this.slots) void slot.worker.terminate();
   }
 
   async close(): Promise<void> {
