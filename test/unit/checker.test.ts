@@ -3,7 +3,10 @@ import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DocumentChecker } from '../../server/src/core/pipeline';
-import { nodeFileSystem, neverCancelled, silentLogger } from '../../server/src/core/io';
+import { nodeFileSystem, neverCancelled, silentLogger, type FileSystem } from '../../server/src/core/io';
+import { ExportTables } from '../../server/src/core/exports/exportTables';
+import type { TarballSource } from '../../server/src/core/exports/tarballs';
+import { memoryFileSystem } from '../support/memoryFileSystem';
 import { normalizeSettings } from '../../server/src/core/config/settings';
 import { PackageLookup } from '../../server/src/core/registry/lookup';
 import { PopularIndex } from '../../server/src/core/suggest/popularIndex';
@@ -136,5 +139,47 @@ describe('checker on the monorepo fixture', () => {
     await check(checker, file);
     const again = registry.asked.slice(before).sort();
     assert.deepStrictEqual(again, ['@fake-scope-zz/not-a-package', 'axios-retry-plus-ultra', 'fast-json-parser-v2', 'lodahs']);
+  });
+});
+
+describe('package verdicts before the API checks (editor)', () => {
+  it('hands them over, and waits for them to be written, before reading the lockfile the API checks need', async () => {
+    const events: string[] = [];
+    const project = memoryFileSystem({
+      '/w/package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.3.0' } }),
+      '/w/pnpm-lock.yaml': "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      left-pad:\n        specifier: ^1.3.0\n        version: 1.3.0\n",
+      '/w/src/app.ts': '',
+    });
+    const fs: FileSystem = {
+      ...project,
+      readFile: (p) => {
+        if (p.endsWith('pnpm-lock.yaml')) events.push('lockfile read');
+        return project.readFile(p);
+      },
+    };
+    const clock = new FakeClock();
+    const index = new PopularIndex();
+    const lookup = new PackageLookup({ client: new FakeRegistry({ 'left-pad': '1.3.0' }, clock), clock, logger: silentLogger, snapshot: index });
+    const tarballs: TarballSource = {
+      resolveVersion: async () => '1.3.0',
+      versions: async () => ({ versions: ['1.3.0'], latest: '1.3.0' }),
+      fetch: async () => {
+        events.push('tarball');
+        throw new Error('not needed here');
+      },
+    };
+    const tables = new ExportTables({ fs: nodeFileSystem, logger: silentLogger, tarballs });
+    const checker = new DocumentChecker({ fs, lookup, index, logger: silentLogger, clock, env: {}, trusted: true, homeDir: '/nohome', tables });
+    const text = "import { pad } from 'left-pad';\nimport made from 'fast-json-parser-v2-zz';\n";
+    const result = await checker.checkDocument({ path: '/w/src/app.ts', text }, normalizeSettings({}), neverCancelled, {
+      onPartial: async (partial) => {
+        events.push(`partial ${partial.findings.map((f) => f.code).join()}`);
+        await new Promise((r) => setImmediate(r));
+        events.push('written');
+      },
+    });
+    assert.deepStrictEqual(result.findings.map((f) => f.code), ['missing-package']);
+    assert.deepStrictEqual(events.slice(0, 3), ['partial missing-package', 'written', 'lockfile read']);
+    assert.ok(events.includes('tarball'), 'the API check went on to the locked version');
   });
 });

@@ -41,7 +41,7 @@ export interface CoreOptions {
 }
 
 export interface Core {
-  /** Loads what the first network lookup would (see NpmRegistryClient.preload). */
+  /** Loads what the first network lookup would (see NpmRegistryClient.preload), and the popularity index. */
   preload(): void;
   checker: DocumentChecker;
   lookup: PackageLookup;
@@ -154,7 +154,11 @@ export function createCore(o: CoreOptions): Core {
         if (p.ecosystem === 'npm' && p.status === 'exists' && !refusedByPrivateScope(config, p.name)) void metadata.get(p.name, config);
       }
     },
-    preload: () => npmClient.preload(),
+    preload: () => {
+      npmClient.preload();
+      // (every check of an existing name asks it for the squat rule: loaded while the editor waits anyway)
+      void index.ready();
+    },
     flush: () => {
       lookup.flush();
       pypiLookup.flush();

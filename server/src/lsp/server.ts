@@ -131,7 +131,7 @@ export function startServer(connection: Connection): void {
       // An early publication with nothing to show would only make squiggles blink: it is skipped.
       const onPartial = (partial: CheckResult) => {
         if (token.isCancellationRequested || documents.get(uri)?.version !== version || partial.findings.length === 0) return;
-        void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, partial.findings, version) });
+        return connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, partial.findings, version) });
       };
       const result = await core.checker.checkDocument({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token, { onPartial });
       // Publish only for the version that was checked, and only if it is still the newest.

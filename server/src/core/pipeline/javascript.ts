@@ -146,6 +146,8 @@ export class JavaScriptPipeline implements LanguagePipeline {
 
     const findings: Finding[] = [];
     const packages: CheckedPackage[] = [];
+    /** Packages whose published exports the document's names are checked against (queries made after the package verdicts are out). */
+    const fromRegistry: { p: PendingPackage; info: PackageInfo }[] = [];
     let unverified = 0;
     for (let i = 0; i < pending.length; i++) {
       const info = results[i];
@@ -163,26 +165,30 @@ export class JavaScriptPipeline implements LanguagePipeline {
       // `import type { Request } from 'express'`: what to add is @types/express, when it exists
       if (finding?.code === 'undeclared-dependency' && pending[i].ref.typeOnly) finding = await this.withTypesPackage(finding, pending[i], settings);
       if (finding && finding.severity !== 'off') findings.push(finding);
-      const p = pending[i];
       // A suspected squat's tarball is not fetched: nothing of it is read.
-      if (info.status === 'exists' && finding?.code !== 'suspicious-package' && tarballWorthy.has(p.ref.specifier) && !queries.has(p.ref.specifier) && !settings.offline) {
-        // The locked version when there is a lockfile, else the declared range (else latest).
-        const range = p.project.versionToCheck(p.name);
-        queries.set(p.ref.specifier, {
-          kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
-          range, latest: info.latest, config: this.npmConfigFor(p.project, settings), registryAllowed: true, typesDeclared: p.project.declaredSpec(typesPackageName(p.name)) !== undefined,
-        });
-      }
+      if (info.status === 'exists' && finding?.code !== 'suspicious-package' && tarballWorthy.has(pending[i].ref.specifier) && !settings.offline) fromRegistry.push({ p: pending[i], info });
     }
     let apis: CheckResult['apis'];
-    if (this.apis && queries.size > 0) {
+    if (this.apis && (queries.size > 0 || fromRegistry.length > 0)) {
       // API checks may wait for tarballs (seconds on a cold cache) or build the tables of Node's
       // builtins (a second, synchronously, the first time). Package verdicts are known now: when
       // there are any, they are handed over before the API checks start, so a made-up package is
       // underlined at once (a timer set for "slow" could not fire while the tables are built).
       if (options.onPartial && findings.length > 0 && !token.isCancellationRequested) {
         const now = this.deps.clock.now();
-        options.onPartial({ findings: applySuppressions([...findings], extracted.suppressions).findings, references: extracted.references.length, unverified, partial: true, timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: now - t2, totalMs: now - t0 } });
+        // (awaited: the editor's connection writes on a later turn of the event loop, which the
+        // synchronous work below, a large lockfile's first read or Node's tables, would hold up)
+        await options.onPartial({ findings: applySuppressions([...findings], extracted.suppressions).findings, references: extracted.references.length, unverified, partial: true, timings: { extractMs: t1 - t0, resolveMs: t2 - t1, lookupMs: now - t2, totalMs: now - t0 } });
+      }
+      for (const { p, info } of fromRegistry) {
+        if (queries.has(p.ref.specifier)) continue;
+        // The locked version when there is a lockfile, else the declared range (else latest). (Read
+        // only now: the first read of a large lockfile takes half a second, after the verdicts.)
+        const range = p.project.versionToCheck(p.name);
+        queries.set(p.ref.specifier, {
+          kind: 'package', specifier: p.ref.specifier, name: p.name, subpath: p.subpath, registryName: p.registryName, fromFile: doc.path, installed: false,
+          range, latest: info.latest, config: this.npmConfigFor(p.project, settings), registryAllowed: true, typesDeclared: p.project.declaredSpec(typesPackageName(p.name)) !== undefined,
+        });
       }
       const outcome = await this.apis.check(
         { apis: extracted.apis, queries, typeChecked: extracted.typeChecked, javascript: isJavaScriptFile(doc.path, doc.languageId), severity: settings.severity },

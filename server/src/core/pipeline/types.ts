@@ -14,7 +14,7 @@ export interface CheckOptions {
    * that follow (tarballs may still be arriving); the returned result then has everything. The
    * editor publishes both.
    */
-  onPartial?: (result: CheckResult) => void;
+  onPartial?: (result: CheckResult) => void | Promise<void>;
 }
 
 export interface LanguagePipeline {
