@@ -13,7 +13,10 @@ const HEAP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50', '--l
 const debugging = process.execArgv.some((arg) => arg.startsWith('--inspect'));
 if (!debugging && !HEAP_FLAGS.every((flag) => process.execArgv.includes(flag))) {
   const { spawnSync } = require('child_process');
-  const run = spawnSync(process.execPath, [...process.execArgv, ...HEAP_FLAGS, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // (two malloc arenas: what libuv's threads free while inflating tarballs stays resident otherwise;
+  // see serverEnv in shared/protocol.ts)
+  const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX || '2' };
+  const run = spawnSync(process.execPath, [...process.execArgv, ...HEAP_FLAGS, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
   if (run.error) throw run.error;
   if (run.signal) process.kill(process.pid, run.signal);
   process.exit(run.status ?? 1);

@@ -14,6 +14,16 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserv
  */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=2', '--optimize-for-size', '--liftoff-only'];
 
+/**
+ * Environment for the server process: glibc gives each thread that allocates (libuv's pool,
+ * inflating tarballs and registry replies) an arena of its own, and what they free stays resident.
+ * Two arenas kept excalidraw's 200 open files ~17 MB lower (178 vs 195 MB, three runs each). A
+ * value the user set is kept. (Other C libraries ignore it.)
+ */
+export function serverEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2' };
+}
+
 export interface StatusParams {
   state: 'checking' | 'idle';
   /** Findings across open documents, by code. */

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SERVER_NODE_ARGS, StatusNotification, type StatusParams } from '../../shared/protocol';
+import { SERVER_NODE_ARGS, serverEnv, StatusNotification, type StatusParams } from '../../shared/protocol';
 import { DOCUMENT_SELECTOR, withPythonEnvironment } from './settings';
 import { statusView } from './status';
 import { PythonEnvironments } from './pythonEnvironments';
@@ -32,8 +32,8 @@ export class GroundcheckContext {
   async start(): Promise<void> {
     const serverModule = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_ARGS } },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_ARGS, '--nolazy', '--inspect=6019'] } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_ARGS, env: serverEnv(process.env) } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_ARGS, '--nolazy', '--inspect=6019'], env: serverEnv(process.env) } },
     };
     const trusted = vscode.workspace.isTrusted;
     const clientOptions: LanguageClientOptions = {

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { SERVER_NODE_ARGS, StatusNotification } from '../../shared/protocol';
+import { SERVER_NODE_ARGS, serverEnv, StatusNotification } from '../../shared/protocol';
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -82,7 +82,7 @@ export class LspClient {
   }
 
   static async start(o: StartOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, o.serverBin ?? SERVER_BIN, '--stdio'], { cwd: o.rootDir, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, o.serverBin ?? SERVER_BIN, '--stdio'], { cwd: o.rootDir, env: serverEnv(o.env ?? process.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, o.settings ?? {});
     LspClient.started.push(client);
