@@ -162,32 +162,6 @@ describe('integrity comparison', () => {
   });
 });
 
-describe('extraction in worker threads: this thread takes over what no worker has reached', function () {
-  this.timeout(30_000);
-  const idle = path.resolve(__dirname, '../../../test/fixtures/extract-pool/idle-worker.js');
-
-  it('parses a file read ahead here once told to, and only then', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-claims-'));
-    const pool = new ExtractPool(1, idle);
-    try {
-      const files = ['a.ts', 'b.js'].map((f) => path.join(dir, f));
-      fs.writeFileSync(files[0], "import { merge } from 'lodash';\n");
-      fs.writeFileSync(files[1], "const x = require('left-pad');\n");
-      pool.readAhead(files);
-      const text = (f: string) => fs.readFileSync(f, 'utf8');
-      // Before: the answer waits for the worker (which never comes).
-      const waited = await Promise.race([pool.extract({ path: files[0], text: text(files[0]) }), new Promise((r) => setTimeout(() => r('still waiting'), 300))]);
-      assert.strictEqual(waited, 'still waiting');
-      pool.parseHereWhenBehind();
-      const doc = { path: files[1], text: text(files[1]) };
-      assert.deepStrictEqual(await pool.extract(doc), extractReferences(doc));
-    } finally {
-      await pool.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe('extraction in worker threads', function () {
   this.timeout(30_000);
   const pool = new ExtractPool(2);

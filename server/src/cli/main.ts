@@ -166,18 +166,7 @@ async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: Ch
   const parsedElsewhere = (f: string) => !!pool && isJavaScriptDocument({ path: f });
   pool?.readAhead(files.filter(parsedElsewhere));
   const lanes = { parsed: new Semaphore(o.jobs), here: new Semaphore(o.jobs) };
-  // Once this thread has checked everything that is its own, it parses what the workers have not
-  // reached yet instead of waiting for them (not before: its own work is what only it can do).
-  let hereLeft = files.filter((f) => !parsedElsewhere(f)).length;
-  if (hereLeft === 0) pool?.parseHereWhenBehind();
-  const doneHere = () => {
-    if (--hereLeft === 0) pool?.parseHereWhenBehind();
-  };
-  await Promise.all(
-    files.map((file) =>
-      parsedElsewhere(file) ? lanes.parsed.run(() => checkOne(file)) : lanes.here.run(() => checkOne(file).finally(doneHere)),
-    ),
-  );
+  await Promise.all(files.map((file) => (parsedElsewhere(file) ? lanes.parsed : lanes.here).run(() => checkOne(file))));
   async function checkOne(file: string): Promise<void> {
     // One file's trouble (unreadable, undecodable, a parser crash) is that file's finding alone.
     const read = readSourceFile(file);
