@@ -12,7 +12,7 @@ import { normalizeSettings, type GroundcheckSettings } from '../core/config/sett
 import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
 import { isJavaScriptDocument } from '../core/extract';
 import { readSourceFile } from '../core/sourceFile';
-import { ExtractPool, type Extractor } from '../core/extract/extractPool';
+import { ExtractPool, parserWorkerCount, type Extractor } from '../core/extract/extractPool';
 import * as os from 'os';
 import { checkFailedFinding } from '../core/pipeline';
 import { neverCancelled, nodeFileSystem, snapshotFileSystem, type Logger } from '../core/io';
@@ -41,7 +41,11 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, h
 /** Thrown for configuration and I/O problems: a clear message and exit code 2. */
 class CliError extends Error {}
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * `prestarted`: parser workers the entry point started before this module loaded (see
+ * server/src/bin/groundcheck.ts); used if the run has enough JavaScript for them, else closed.
+ */
+export async function runCli(argv: string[], io: CliIo, prestarted?: ExtractPool): Promise<number> {
   let options: CliOptions;
   try {
     options = parseArgs(argv);
@@ -61,7 +65,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.clean;
   }
   try {
-    return options.command === 'sbom' ? await sbom(options, io) : await check(options, io);
+    if (options.command === 'sbom') {
+      await prestarted?.close();
+      return await sbom(options, io);
+    }
+    return await check(options, io, prestarted);
   } catch (e) {
     if (e instanceof CliError) {
       io.stderr.write(`groundcheck: ${e.message}\n`);
@@ -114,7 +122,7 @@ async function sbom(o: CliOptions, io: CliIo): Promise<number> {
   return EXIT.clean;
 }
 
-async function check(o: CliOptions, io: CliIo): Promise<number> {
+async function check(o: CliOptions, io: CliIo, prestarted?: ExtractPool): Promise<number> {
   const started = Date.now();
   const targets = o.paths.map((p) => path.resolve(io.cwd, p));
   for (const t of targets) if (!fs.existsSync(t)) throw new CliError(`no such file or directory: ${t}`);
@@ -140,7 +148,9 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
   // Many JavaScript files: parse them on the other cores while this thread resolves and looks up.
   const scripts = files.filter((f) => isJavaScriptDocument({ path: f })).length;
   const cores = os.availableParallelism();
-  const pool = scripts >= POOL_MIN_FILES && cores > 1 ? new ExtractPool(Math.min(cores - 1, MAX_PARSER_WORKERS)) : undefined;
+  const wanted = scripts >= POOL_MIN_FILES && cores > 1;
+  if (!wanted) await prestarted?.close();
+  const pool = wanted ? (prestarted ?? new ExtractPool(parserWorkerCount())) : undefined;
   try {
     return await checkFiles(o, io, files, changed, baseDir, failOn, started, cliCore(o, io, pool), pool);
   } finally {
@@ -150,7 +160,7 @@ async function check(o: CliOptions, io: CliIo): Promise<number> {
 
 /** Below this many JavaScript files, starting a worker (loading TypeScript again) costs more than it saves. */
 const POOL_MIN_FILES = 200;
-const MAX_PARSER_WORKERS = 3;
+
 
 async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: ChangedLines | undefined, baseDir: string, failOn: FailOn, started: number, { core, settings }: { core: Core; settings: GroundcheckSettings }, pool: ExtractPool | undefined): Promise<number> {
   // `exclude` in groundcheck.json: not read at all, only counted.

@@ -11,9 +11,22 @@
  * does not take part: its parser is cold, and on excalidraw parsing here once its own work was
  * done made the run 0.4 s slower, not faster.)
  */
+import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { extractReferences, type DocumentInput, type ExtractOutcome } from './document';
+import type { DocumentInput, ExtractOutcome } from './document';
+
+/**
+ * Parsing in this thread, for the few documents no worker takes. Required when first needed: this
+ * module is loaded before anything else (server/src/bin/groundcheck.ts starts the workers first),
+ * and the parser would load TypeScript in this thread before the workers are on their way.
+ */
+const extractHere = (doc: DocumentInput): ExtractOutcome => (require('./document') as typeof import('./document')).extractReferences(doc);
+
+/** How many parser workers a run over many files gets: the other cores, up to three. */
+export function parserWorkerCount(): number {
+  return Math.max(1, Math.min(os.availableParallelism() - 1, 3));
+}
 
 export interface Extractor {
   extract(doc: DocumentInput): Promise<ExtractOutcome>;
@@ -138,7 +151,7 @@ export class ExtractPool implements Extractor {
       // (the worker read the same file: the same length says the checker has the text it parsed)
       if (answer && answer.parsed.length === doc.text.length) return answer.parsed.outcome;
       // It could not read the file, or read another text than the checker has: parsed here.
-      return extractReferences(doc);
+      return extractHere(doc);
     }
     const parsed = await this.post(doc);
     if (!parsed) throw new Error('the parser worker could not read the document');
@@ -149,7 +162,7 @@ export class ExtractPool implements Extractor {
     const alive = this.slots.filter((s) => !s.dead);
     if (this.closed) return Promise.reject(new Error('the parser pool is closed'));
     // (no worker left, let go or dead: the document is parsed here, as it would be without a pool)
-    if (this.retired || alive.length === 0) return Promise.resolve().then(() => ({ outcome: extractReferences(doc) }));
+    if (this.retired || alive.length === 0) return Promise.resolve().then(() => ({ outcome: extractHere(doc) }));
     const slot = alive.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
     slot.busy++;
