@@ -41,7 +41,7 @@ export interface CoreOptions {
 }
 
 export interface Core {
-  /** Loads what the first network lookup would (see NpmRegistryClient.preload), and the popularity index. */
+  /** Loads what the first network lookup would (see NpmRegistryClient.preload). */
   preload(): void;
   checker: DocumentChecker;
   lookup: PackageLookup;
@@ -154,11 +154,7 @@ export function createCore(o: CoreOptions): Core {
         if (p.ecosystem === 'npm' && p.status === 'exists' && !refusedByPrivateScope(config, p.name)) void metadata.get(p.name, config);
       }
     },
-    preload: () => {
-      npmClient.preload();
-      // (every check of an existing name asks it for the squat rule: loaded while the editor waits anyway)
-      void index.ready();
-    },
+    preload: () => npmClient.preload(),
     flush: () => {
       lookup.flush();
       pypiLookup.flush();
