@@ -162,6 +162,29 @@ describe('integrity comparison', () => {
   });
 });
 
+describe('extraction in worker threads whose worker dies', function () {
+  this.timeout(30_000);
+
+  it('parses the files read ahead in this thread when no worker is left, instead of waiting for them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-dying-'));
+    const pool = new ExtractPool(1, path.resolve(__dirname, '../../../test/fixtures/extract-pool/exiting-worker.js'));
+    try {
+      const files = ['a.ts', 'b.js'].map((f) => path.join(dir, f));
+      fs.writeFileSync(files[0], "import { merge } from 'lodash';\n");
+      fs.writeFileSync(files[1], "const x = require('left-pad');\n");
+      pool.readAhead(files);
+      for (const file of files) {
+        const doc = { path: file, text: fs.readFileSync(file, 'utf8') };
+        const outcome = await Promise.race([pool.extract(doc), new Promise((r) => setTimeout(() => r('hung'), 10_000))]);
+        assert.deepStrictEqual(outcome, extractReferences(doc));
+      }
+    } finally {
+      await pool.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('extraction in worker threads', function () {
   this.timeout(30_000);
   const pool = new ExtractPool(2);

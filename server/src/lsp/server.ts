@@ -55,6 +55,8 @@ export interface InitializationOptions {
 
 /** Delay for a block that arrived in one edit: enough to coalesce a burst, far below the debounce. */
 const BLOCK_DELAY_MS = 10;
+/** How long a check waits for its early package verdicts to be written before it goes on. */
+const PARTIAL_WRITE_WAIT_MS = 250;
 
 export function startServer(connection: Connection): void {
   const logger: Logger = {
@@ -131,7 +133,9 @@ export function startServer(connection: Connection): void {
       // An early publication with nothing to show would only make squiggles blink: it is skipped.
       const onPartial = (partial: CheckResult) => {
         if (token.isCancellationRequested || documents.get(uri)?.version !== version || partial.findings.length === 0) return;
-        return connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, partial.findings, version) });
+        // (the check waits for the write, but not for a client that has stopped reading)
+        const written = connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(uri, partial.findings, version) });
+        return Promise.race([written, new Promise<void>((resolve) => setTimeout(resolve, PARTIAL_WRITE_WAIT_MS).unref())]);
       };
       const result = await core.checker.checkDocument({ path: filePath, languageId: doc.languageId, text: doc.getText() }, settings, token, { onPartial });
       // Publish only for the version that was checked, and only if it is still the newest.

@@ -172,14 +172,23 @@ export class ExtractPool implements Extractor {
     });
   }
 
-  /** Its documents and the files it had claimed fail; files nobody claimed are left to the others (or this thread). */
+  /**
+   * Its documents and the file it was parsing fail (as that file's check-failed); files nobody has
+   * claimed are left to the other workers, or, when none is left, answered "not read" so that they
+   * are parsed in this thread when asked for, rather than waited for forever.
+   */
   private failSlot(slot: Slot, e: Error): void {
     slot.dead = true;
+    const noneLeft = this.slots.every((s) => s.dead);
     for (const [id, pending] of this.waiting) {
-      const mine = pending.slot === slot || (pending.claim && Atomics.load(pending.claim.claims, pending.claim.index) === slot.claimer);
-      if (!mine) continue;
-      this.waiting.delete(id);
-      pending.reject(e);
+      const claim = pending.claim && Atomics.load(pending.claim.claims, pending.claim.index);
+      if (pending.slot === slot || claim === slot.claimer) {
+        this.waiting.delete(id);
+        pending.reject(e);
+      } else if (noneLeft && claim === UNCLAIMED) {
+        this.waiting.delete(id);
+        pending.resolve(undefined);
+      }
     }
   }
 
