@@ -230,7 +230,8 @@ describe('extraction in worker threads', function () {
       // What the worker would not parse (binary) is parsed from the text given, which says why.
       const refused = await pool.extract({ path: binary, text: 'im\u0000\u0001' });
       assert.ok(!refused.ok && /binary/.test(refused.reason));
-      await new Promise((r) => setTimeout(r, 50));
+      // (an unhandled rejection is reported once the microtasks of the turn have run)
+      await new Promise((r) => setImmediate(r));
       assert.deepStrictEqual(unhandled, []);
     } finally {
       process.off('unhandledRejection', onUnhandled);

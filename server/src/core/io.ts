@@ -96,7 +96,7 @@ export const nodeFileSystem: StorageFileSystem = {
       return [];
     }
   },
-  glob: (root, include, ignore) => globSync(include, { cwd: root, ignore, absolute: true, followSymbolicLinks: false }),
+  glob: (root, include, ignore) => globFiles(root, include, ignore),
   readBytes: (p) => fs.readFileSync(p),
   readBytesAsync: (p) => fs.promises.readFile(p),
   readTextAsync: (p) => fs.promises.readFile(p, 'utf8'),
@@ -213,5 +213,10 @@ export function snapshotFileSystem(base: FileSystem & { readDirEntries?(path: st
 export function globOverListings(root: string, include: string[], ignore: string[], entries: (dir: string) => FileEntry[]): string[] {
   const readdirSync = (dir: string) =>
     entries(path.resolve(dir)).map((e) => ({ name: e.name, isFile: () => e.isFile, isDirectory: () => e.isDirectory, isSymbolicLink: () => !e.isFile && !e.isDirectory }));
-  return globSync(include, { cwd: root, ignore, absolute: true, followSymbolicLinks: false, fs: { readdirSync: readdirSync as unknown as typeof fs.readdirSync } });
+  return globFiles(root, include, ignore, readdirSync as unknown as typeof fs.readdirSync);
+}
+
+/** Every glob of the core: absolute paths, links not followed; `readdirSync` walks other listings than the live disk's. */
+function globFiles(root: string, include: string[], ignore: string[], readdirSync?: typeof fs.readdirSync): string[] {
+  return globSync(include, { cwd: root, ignore, absolute: true, followSymbolicLinks: false, ...(readdirSync ? { fs: { readdirSync } } : {}) });
 }

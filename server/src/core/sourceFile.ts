@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { decodeText } from './decode';
-import { MAX_DOCUMENT_BYTES } from './extract/document';
+import { MAX_DOCUMENT_BYTES, tooLargeReason } from './extract/document';
 
 export type SourceRead = { text: string } | { skipped: string } | { failed: string };
 
@@ -12,7 +12,7 @@ export function readSourceFile(file: string): SourceRead {
   let bytes: Buffer;
   try {
     const size = fs.statSync(file).size;
-    if (size > MAX_DOCUMENT_BYTES) return { skipped: `skipped: ${Math.round(size / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit` };
+    if (size > MAX_DOCUMENT_BYTES) return { skipped: tooLargeReason(size) };
     bytes = fs.readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

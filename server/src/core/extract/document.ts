@@ -30,9 +30,14 @@ export function isJavaScriptDocument(doc: { path: string; languageId?: string })
   return JS_EXTENSIONS.test(doc.path);
 }
 
+/** Why a document of this many bytes (or characters) is not parsed. */
+export function tooLargeReason(size: number): string {
+  return `skipped: ${Math.round(size / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit`;
+}
+
 /** Input that is not source text: too large to be hand-written, or binary. */
 export function unreadableReason(text: string): string | undefined {
-  if (text.length > MAX_DOCUMENT_BYTES) return `skipped: ${Math.round(text.length / 1024)} KiB is over the ${MAX_DOCUMENT_BYTES / 1024} KiB limit`;
+  if (text.length > MAX_DOCUMENT_BYTES) return tooLargeReason(text.length);
   if (text.slice(0, 8192).includes('\u0000')) return 'skipped: binary content';
   return undefined;
 }
