@@ -192,6 +192,26 @@ describe('groundcheck check (CLI)', function () {
     }
   });
 
+  it('a second run answers unchanged files from the parse results it kept, and parses an edited file again', async () => {
+    const dir = copyFixture('monorepo');
+    const own = isolatedEnv(dir);
+    const json = async () => {
+      const r = await runCliProcess(['check', 'packages/app/src', '--format', 'json', '--fail-on', 'never', '--registry', registry.url], dir, own);
+      assert.strictEqual(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout).findings as JsonFinding[]).map((f) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.message}`).sort();
+    };
+    const first = await json();
+    const kept = path.join(own.XDG_CACHE_HOME!, 'groundcheck', 'derived', 'extracted-v1.jsonl');
+    const scripts = (fs.readdirSync(path.join(dir, 'packages/app/src'), { recursive: true }) as string[]).filter((f) => /\.[cm]?[jt]sx?$/.test(f));
+    assert.strictEqual(fs.readFileSync(kept, 'utf8').trim().split('\n').length, scripts.length);
+    assert.deepStrictEqual(await json(), first);
+    // An edit after the first run: its new import is found, not the old parse's answer.
+    fs.appendFileSync(path.join(dir, 'packages/app/src/real.ts'), "\nimport { thing } from 'fast-json-parser-v2';\n");
+    const edited = await json();
+    assert.ok(edited.some((f) => f.startsWith('packages/app/src/real.ts:') && f.includes('missing-package')), edited.join('\n'));
+    assert.strictEqual(edited.length, first.length + 1);
+  });
+
   it('reports exactly what the language server publishes on the same files', async () => {
     const dir = copyFixture('monorepo');
     fs.writeFileSync(path.join(dir, '.npmrc'), `registry=${registry.url}\n`);

@@ -2,7 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { extractReferences } from '../../server/src/core/extract';
+import { extractReferences, type DocumentInput } from '../../server/src/core/extract';
+import { CachingExtractor, ExtractionCache } from '../../server/src/core/extract/extractionCache';
+import { silentLogger } from '../../server/src/core/io';
+import { memoryFileSystem } from '../support/memoryFileSystem';
 import { extractJavaScript } from '../../server/src/core/extract/javascript';
 import { installNamesInShell } from '../../server/src/core/extract/shellCommands';
 import { lockedEntries } from '../../server/src/core/extract/lockfileEntries';
@@ -237,5 +240,85 @@ describe('extraction in worker threads', function () {
       process.off('unhandledRejection', onUnhandled);
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('parse results kept across runs (ExtractionCache)', () => {
+  const store = '/cache/derived/extracted-v1.jsonl';
+  /** An extractor that counts what reaches it (what the cache did not answer). */
+  const counting = () => {
+    const seen: string[] = [];
+    return { seen, extract: async (doc: DocumentInput) => (seen.push(doc.path), extractReferences(doc)) };
+  };
+
+  it('a second run answers an unchanged text from the file, and parses an edited one, a renamed kind or a damaged line again', async () => {
+    const disk = memoryFileSystem({});
+    const doc = { path: '/w/src/a.ts', text: "import { merge } from 'lodash';\nimport x from 'left-pad';\nx(merge);\n" };
+    const first = counting();
+    const run1 = new ExtractionCache(store, disk, silentLogger);
+    assert.strictEqual(run1.has(doc), false);
+    const outcome = await new CachingExtractor(run1, first).extract(doc);
+    run1.flush();
+    assert.deepStrictEqual(first.seen, ['/w/src/a.ts']);
+
+    const second = counting();
+    const run2 = new ExtractionCache(store, disk, silentLogger);
+    const extractor = new CachingExtractor(run2, second);
+    assert.ok(run2.has(doc));
+    assert.deepStrictEqual(await extractor.extract(doc), outcome);
+    // the same text under another name of the same kind is the same parse
+    assert.deepStrictEqual(await extractor.extract({ ...doc, path: '/w/src/b.ts' }), { ...outcome });
+    assert.deepStrictEqual(second.seen, []);
+    // an edit, or the same text as JavaScript, as a declaration file or in a TSX buffer: parsed again
+    await extractor.extract({ ...doc, text: doc.text + "import y from 'is-odd';\n" });
+    await extractor.extract({ ...doc, path: '/w/src/a.js' });
+    await extractor.extract({ ...doc, path: '/w/src/a.d.ts' });
+    await extractor.extract({ ...doc, languageId: 'typescriptreact' });
+    assert.deepStrictEqual(second.seen, ['/w/src/a.ts', '/w/src/a.js', '/w/src/a.d.ts', '/w/src/a.ts']);
+    run2.flush();
+
+    // A line torn mid-write (its key whole, its value not): that text is parsed again, the rest kept.
+    const lines = disk.files()[store].trim().split('\n');
+    assert.strictEqual(lines.length, 5);
+    disk.writeFile(store, [lines[0].slice(0, lines[0].length - 20), ...lines.slice(1)].join('\n') + '\n');
+    const third = counting();
+    const run3 = new CachingExtractor(new ExtractionCache(store, disk, silentLogger), third);
+    assert.deepStrictEqual(await run3.extract(doc), outcome);
+    await run3.extract({ ...doc, path: '/w/src/a.js' });
+    assert.deepStrictEqual(third.seen, ['/w/src/a.ts']);
+  });
+
+  it('what is not parsed (binary, too large) is not kept; a folder that cannot be written leaves a parse-every-time run', async () => {
+    const disk = memoryFileSystem({});
+    const cache = new ExtractionCache(store, disk, silentLogger);
+    const binary = { path: '/w/b.js', text: 'im\u0000\u0001' };
+    const refused = await new CachingExtractor(cache).extract(binary);
+    assert.ok(!refused.ok && /binary/.test(refused.reason));
+    assert.strictEqual(cache.has(binary), false);
+
+    const warnings: string[] = [];
+    const readOnly = { ...disk, writeFile: () => { throw new Error('EROFS'); }, appendFile: () => { throw new Error('EROFS'); } };
+    const stuck = new ExtractionCache(store, readOnly, { ...silentLogger, warn: (m: string) => warnings.push(m) });
+    const doc = { path: '/w/a.ts', text: "import x from 'left-pad';\n" };
+    assert.ok((await new CachingExtractor(stuck).extract(doc)).ok);
+    stuck.flush();
+    stuck.flush();
+    assert.strictEqual(warnings.length, 1);
+    assert.match(warnings[0], /not kept.*EROFS/);
+  });
+
+  it('the file is rewritten with only the texts of the latest run once it is several times their size', async () => {
+    const disk = memoryFileSystem({});
+    // Many edits of one large file: each is a new line (a few MB in all), and the run after keeps one.
+    const body = Array.from({ length: 3000 }, (_, i) => `import m${i} from 'pkg-${i}';`).join('\n');
+    for (let edit = 0; edit < 12; edit++) {
+      const cache = new ExtractionCache(store, disk, silentLogger);
+      await new CachingExtractor(cache).extract({ path: '/w/big.ts', text: `${body}\n// edit ${edit}\n` });
+      cache.flush();
+    }
+    const lines = disk.files()[store].trim().split('\n');
+    assert.ok(lines.length < 12, `${lines.length} lines kept`);
+    const last = new ExtractionCache(store, disk, silentLogger);
+    assert.ok(last.has({ path: '/w/big.ts', text: `${body}\n// edit 11\n` }));
   });
 });

@@ -13,6 +13,7 @@ import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
 import { isJavaScriptDocument } from '../core/extract';
 import { readSourceFile } from '../core/sourceFile';
 import { ExtractPool, parserWorkerCount, type Extractor } from '../core/extract/extractPool';
+import { CachingExtractor, ExtractionCache } from '../core/extract/extractionCache';
 import * as os from 'os';
 import { checkFailedFinding } from '../core/pipeline';
 import { neverCancelled, nodeFileSystem, snapshotFileSystem, type Logger } from '../core/io';
@@ -80,21 +81,29 @@ export async function runCli(argv: string[], io: CliIo, prestarted?: ExtractPool
   }
 }
 
-/** The core as both commands use it: the CLI's logger, environment, trust, deadline and cache. */
-function cliCore(o: CliOptions, io: CliIo, extractor?: Extractor): { core: Core; settings: GroundcheckSettings } {
-  const logger: Logger = {
+function cliLogger(io: CliIo): Logger {
+  return {
     error: (m) => io.stderr.write(`groundcheck: ${m}\n`),
     warn: (m) => io.stderr.write(`groundcheck: warning: ${m}\n`),
     info: () => {},
     debug: () => {},
   };
+}
+
+function cacheDirOf(o: CliOptions, io: CliIo): string | undefined {
+  return o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env));
+}
+
+/** The core as both commands use it: the CLI's logger, environment, trust, deadline and cache. */
+function cliCore(o: CliOptions, io: CliIo, extractor?: Extractor): { core: Core; settings: GroundcheckSettings } {
+  const logger = cliLogger(io);
   const env = o.registry ? { ...io.env, npm_config_registry: o.registry } : io.env;
   // The checked project's own configuration supplies credentials only when the user says so.
   const trusted = o.trustProjectConfig || io.env.GROUNDCHECK_TRUST_PROJECT === '1';
   const deadline = AbortSignal.timeout(o.deadlineSeconds * 1000);
   // Every request in flight listens for the deadline: many at once is expected, not a leak.
   setMaxListeners(0, deadline);
-  const core = createCore({ logger, env, trusted, deadline, extractor, projectFs: snapshotFileSystem(nodeFileSystem), concurrency: o.jobs, cacheDir: o.noCache ? undefined : (o.cacheDir ?? defaultCacheDir(io.env)) });
+  const core = createCore({ logger, env, trusted, deadline, extractor, projectFs: snapshotFileSystem(nodeFileSystem), concurrency: o.jobs, cacheDir: cacheDirOf(o, io) });
   return { core, settings: normalizeSettings({ offline: o.offline, python: { indexUrl: o.indexUrl } }) };
 }
 
@@ -145,24 +154,36 @@ async function check(o: CliOptions, io: CliIo, prestarted?: ExtractPool): Promis
     files = files.filter((f) => changed!.has(f));
   }
 
-  // Many JavaScript files: parse them on the other cores while this thread resolves and looks up.
-  const scripts = files.filter((f) => isJavaScriptDocument({ path: f })).length;
+  // JavaScript parsed in an earlier run (the same text) is answered from the cache; many files left
+  // to parse are parsed on the other cores while this thread resolves and looks up.
+  const cacheDir = cacheDirOf(o, io);
+  const extractions = cacheDir ? ExtractionCache.under(cacheDir, nodeFileSystem, cliLogger(io)) : undefined;
+  const scripts = files.filter((f) => isJavaScriptDocument({ path: f }));
+  const toParse = new Set(extractions ? scripts.filter((f) => !keptExtraction(extractions, f)) : scripts);
   const cores = os.availableParallelism();
-  const wanted = scripts >= POOL_MIN_FILES && cores > 1;
+  const wanted = toParse.size >= POOL_MIN_FILES && cores > 1;
   if (!wanted) await prestarted?.close();
   const pool = wanted ? (prestarted ?? new ExtractPool(parserWorkerCount())) : undefined;
+  const extractor = extractions ? new CachingExtractor(extractions, pool) : pool;
   try {
-    return await checkFiles(o, io, files, changed, baseDir, failOn, started, cliCore(o, io, pool), pool);
+    return await checkFiles(o, io, files, changed, baseDir, failOn, started, cliCore(o, io, extractor), pool && { pool, files: toParse });
   } finally {
+    extractions?.flush();
     await pool?.close();
   }
+}
+
+/** Whether a file's text was parsed in an earlier run (an unreadable file is not: the checker says why). */
+function keptExtraction(extractions: ExtractionCache, file: string): boolean {
+  const read = readSourceFile(file);
+  return 'text' in read && extractions.has({ path: file, text: read.text });
 }
 
 /** Below this many JavaScript files, starting a worker (loading TypeScript again) costs more than it saves. */
 const POOL_MIN_FILES = 200;
 
 
-async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: ChangedLines | undefined, baseDir: string, failOn: FailOn, started: number, { core, settings }: { core: Core; settings: GroundcheckSettings }, pool: ExtractPool | undefined): Promise<number> {
+async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: ChangedLines | undefined, baseDir: string, failOn: FailOn, started: number, { core, settings }: { core: Core; settings: GroundcheckSettings }, ahead: { pool: ExtractPool; files: Set<string> } | undefined): Promise<number> {
   // `exclude` in groundcheck.json: not read at all, only counted.
   const kept = files.filter((f) => !core.checker.projects.isExcluded(f));
   const excluded = files.length - kept.length;
@@ -170,11 +191,11 @@ async function checkFiles(o: CliOptions, io: CliIo, files: string[], changed: Ch
   const report: ScanReport = { baseDir, files: [], checked: 0, skipped: [], excluded, durationMs: 0, toolVersion: toolVersion(), unverifiedReasons: {} };
   const rel = (f: string) => path.relative(baseDir, f).split(path.sep).join('/');
   const progress = new Progress(io.stderr, files.length);
-  // Two lanes when JavaScript is parsed on other threads: this thread checks manifests, Markdown
-  // and Python while the workers parse, instead of both waiting on whichever kind comes first in
-  // the sorted list (on astro the worker sat idle through the first second of READMEs).
-  const parsedElsewhere = (f: string) => !!pool && isJavaScriptDocument({ path: f });
-  pool?.readAhead(files.filter(parsedElsewhere));
+  // Two lanes when JavaScript is parsed on other threads: this thread checks manifests, Markdown,
+  // Python and JavaScript parsed before while the workers parse, instead of both waiting on whichever
+  // kind comes first in the sorted list (on astro the worker sat idle through the first second of READMEs).
+  const parsedElsewhere = (f: string) => !!ahead?.files.has(f);
+  ahead?.pool.readAhead(files.filter(parsedElsewhere));
   const lanes = { parsed: new Semaphore(o.jobs), here: new Semaphore(o.jobs) };
   await Promise.all(files.map((file) => (parsedElsewhere(file) ? lanes.parsed : lanes.here).run(() => checkOne(file))));
   async function checkOne(file: string): Promise<void> {

@@ -1,0 +1,149 @@
+/**
+ * What parsing a JavaScript/TypeScript text yielded, kept across CLI runs by a hash of the text: a
+ * run over a repository checked before parses only the files edited since (ESLint's and knip's
+ * `--cache` keep their per-file results the same way). Extraction is a pure function of the text,
+ * the kind of file and this tool's version, and the key holds all three, so an edited file, a
+ * renamed extension or an upgrade never gets an old answer.
+ *
+ * One JSON line per text in one file. Lines are parsed only when their text is asked for (astro's
+ * 2,800 files make 7 MB of lines, most of which a run over one package never reads), and the file
+ * is rewritten with only this run's texts once it holds several times more than those.
+ */
+import { createHash } from 'crypto';
+import * as path from 'path';
+import type { Logger, StorageFileSystem } from '../io';
+import { toolVersion } from '../version';
+import type { DocumentInput, ExtractOutcome } from './document';
+import type { Extractor } from './extractPool';
+
+/** Bump when what extraction returns changes shape or meaning (a release changes the key anyway). */
+const FORMAT = 1;
+/** Rewritten once the file is this many times the size of the lines this run used (and over the floor). */
+const COMPACT_RATIO = 4;
+const COMPACT_FLOOR_BYTES = 4 * 1024 * 1024;
+
+type Extracted = Extract<ExtractOutcome, { ok: true }>;
+
+function isExtracted(v: unknown): v is Extracted {
+  const o = v as Partial<Extracted> | null;
+  return !!o && o.ok === true && Array.isArray(o.references) && Array.isArray(o.apis) && Array.isArray(o.declaredModules) && Array.isArray(o.suppressions) && typeof o.typeChecked === 'boolean';
+}
+
+/**
+ * What besides the text decides the parse: the language id or the extension (the script kind), and
+ * whether TypeScript takes the name for a declaration file (`.d.ts`, `.d.mts`, `.d.cts`, or
+ * `.d.<anything>.ts`, as its own isDeclarationFileName says).
+ */
+function kindOf(doc: Pick<DocumentInput, 'path' | 'languageId'>): string {
+  const base = doc.path.slice(Math.max(doc.path.lastIndexOf('/'), doc.path.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  const extension = dot >= 0 ? base.slice(dot).toLowerCase() : '';
+  const declaration = /\.d\.[cm]?ts$/.test(base) || (base.endsWith('.ts') && base.includes('.d.'));
+  return `${doc.languageId ?? ''}\0${extension}\0${declaration ? 'd' : ''}`;
+}
+
+const LINE_PREFIX = '{"k":"';
+const KEY_LENGTH = 40; // sha1, hex
+
+export class ExtractionCache {
+  /** Each key's line as written, parsed when asked for. */
+  private readonly lines = new Map<string, string>();
+  private readonly used = new Set<string>();
+  private pending: string[] = [];
+  private fileBytes = 0;
+  private broken = false;
+  private readonly version = `${FORMAT}\0${toolVersion()}`;
+
+  constructor(private readonly file: string, private readonly fs: StorageFileSystem, private readonly logger: Logger) {
+    const text = fs.readFile(file);
+    if (text === undefined) return; // the first run
+    this.fileBytes = text.length;
+    for (const line of text.split('\n')) {
+      // (a torn line keeps its key only if the key is whole; its value fails to parse when asked for)
+      if (line.startsWith(LINE_PREFIX) && line.charCodeAt(LINE_PREFIX.length + KEY_LENGTH) === 0x22) {
+        this.lines.set(line.slice(LINE_PREFIX.length, LINE_PREFIX.length + KEY_LENGTH), line);
+      }
+    }
+  }
+
+  /** Under a cache folder: `<cacheDir>/derived/extracted-v<FORMAT>.jsonl`. */
+  static under(cacheDir: string, fs: StorageFileSystem, logger: Logger): ExtractionCache {
+    return new ExtractionCache(path.join(cacheDir, 'derived', `extracted-v${FORMAT}.jsonl`), fs, logger);
+  }
+
+  keyOf(doc: DocumentInput): string {
+    return createHash('sha1').update(`${this.version}\0${kindOf(doc)}\0`).update(doc.text).digest('hex');
+  }
+
+  /** Whether this text's extraction is kept (without reading it back). */
+  has(doc: DocumentInput): boolean {
+    return this.lines.has(this.keyOf(doc));
+  }
+
+  get(doc: DocumentInput, key = this.keyOf(doc)): Extracted | undefined {
+    const line = this.lines.get(key);
+    if (line === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = (JSON.parse(line) as { v?: unknown }).v;
+    } catch {
+      value = undefined; // a torn write: parsed again and written again
+    }
+    if (!isExtracted(value)) {
+      this.lines.delete(key);
+      return undefined;
+    }
+    this.used.add(key);
+    return value;
+  }
+
+  set(doc: DocumentInput, outcome: Extracted, key = this.keyOf(doc)): void {
+    const line = JSON.stringify({ k: key, v: outcome });
+    this.lines.set(key, line);
+    this.used.add(key);
+    this.pending.push(line);
+  }
+
+  /** Appends this run's new texts; rewrites the file with only this run's once it has grown past them. */
+  flush(): void {
+    if (this.broken) return;
+    try {
+      let usedBytes = 0;
+      for (const key of this.used) usedBytes += this.lines.get(key)!.length + 1;
+      const appended = this.pending.length > 0 ? this.pending.join('\n') + '\n' : '';
+      this.pending = [];
+      if (this.fileBytes + appended.length > Math.max(COMPACT_FLOOR_BYTES, COMPACT_RATIO * usedBytes)) {
+        const tmp = `${this.file}.${process.pid}.tmp`;
+        this.fs.writeFile(tmp, [...this.used].map((k) => this.lines.get(k)! + '\n').join(''));
+        this.fs.rename(tmp, this.file);
+        this.fileBytes = usedBytes;
+      } else if (appended) {
+        if (!this.fs.exists(this.file)) this.fs.writeFile(this.file, ''); // (creates the folder)
+        this.fs.appendFile(this.file, appended);
+        this.fileBytes += appended.length;
+      }
+    } catch (e) {
+      // A read-only or full disk: the next run parses again. Said once.
+      this.broken = true;
+      this.logger.warn(`parse results are not kept: cannot write ${this.file}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/**
+ * An extractor that answers from the cache and hands the rest to another (the parser pool) or,
+ * without one, parses here; what a parse yields is kept. Documents that are not parsed (too large,
+ * binary) are not kept: their reason costs nothing to find again.
+ */
+export class CachingExtractor implements Extractor {
+  constructor(private readonly cache: ExtractionCache, private readonly inner?: Extractor) {}
+
+  async extract(doc: DocumentInput): Promise<ExtractOutcome> {
+    const key = this.cache.keyOf(doc);
+    const kept = this.cache.get(doc, key);
+    if (kept) return kept;
+    const outcome = this.inner ? await this.inner.extract(doc) : (require('./document') as typeof import('./document')).extractReferences(doc);
+    if (outcome.ok) this.cache.set(doc, outcome, key);
+    return outcome;
+  }
+}
