@@ -6,8 +6,8 @@ import { setMaxListeners } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCore, defaultCacheDir, type Core } from '../core';
-import { inventory } from '../core/inventory/inventory';
-import { buildSbom } from './sbom';
+import type { inventory as Inventory } from '../core/inventory/inventory';
+import type { buildSbom as BuildSbom } from './sbom';
 import { normalizeSettings, type GroundcheckSettings } from '../core/config/settings';
 import { readProjectConfig, type FailOn } from '../core/config/projectConfig';
 import { isJavaScriptDocument } from '../core/extract';
@@ -114,6 +114,9 @@ async function sbom(o: CliOptions, io: CliIo): Promise<number> {
   const projectConfig = readProjectConfig(nodeFileSystem, root);
   if (projectConfig && projectConfig.errors.length > 0) throw new CliError(`invalid configuration:\n  ${projectConfig.errors.join('\n  ')}`);
   const { core, settings } = cliCore(o, io);
+  // (loaded here: `check`, the command CI runs, does not pay for the CycloneDX library's 0.1 s)
+  const { inventory } = require('../core/inventory/inventory') as { inventory: typeof Inventory };
+  const { buildSbom } = require('./sbom') as { buildSbom: typeof BuildSbom };
   const items = await inventory(core.checker, nodeFileSystem, root, settings, neverCancelled);
   core.flush();
   let subject: { name?: unknown; version?: unknown } = {};

@@ -17,9 +17,17 @@ import { registryFor, type NpmConfig } from '../registry/npmrc';
 import { parsePackageSpecifier, typesPackageName } from '../resolve/specifier';
 import { installedDir } from '../resolve/resolvers';
 import { nodeBuiltinNames } from '../resolve/builtins';
-import { formatOf, owningPackage, readAmbientTables, readDeclarationTable, resolveDeclarations } from './declarations';
-import { readEntryTable, type PackageFiles } from './entryExports';
+import type * as Declarations from './declarations';
+import type * as EntryExports from './entryExports';
+import type { PackageFiles } from './entryExports';
 import type { TarballSource } from './tarballs';
+
+/**
+ * The readers of tables, loaded when a table is first read: they load TypeScript (a quarter of a
+ * second), which a run that finds every table in the cache never needs.
+ */
+const declarations = () => require('./declarations') as typeof Declarations;
+const entryExports = () => require('./entryExports') as typeof EntryExports;
 
 export type ModuleQuery =
   | { kind: 'builtin'; specifier: string; fromFile: string }
@@ -354,7 +362,7 @@ export class ExportTables {
       pending = yieldToEventLoop()
         .then(() => {
           const modules = nodeBuiltinNames();
-          const tables = readAmbientTables(declarationFiles(this.options.fs, typesDir), modules, { version: '', source: `types from @types/node ${version}`, format: 'cjs' });
+          const tables = declarations().readAmbientTables(declarationFiles(this.options.fs, typesDir), modules, { version: '', source: `types from @types/node ${version}`, format: 'cjs' });
           for (const [module, table] of tables) {
             this.memory.set(keyOf(module), table);
             this.disk?.set(keyOf(module), table);
@@ -376,6 +384,7 @@ export class ExportTables {
     const fsys = this.options.fs;
     const dir = installedDir(fsys, q.fromFile, q.name);
     if (!dir) return Promise.resolve(undefined);
+    const { owningPackage, resolveDeclarations, readDeclarationTable, formatOf } = declarations();
     const version = owningPackage(fsys, path.join(dir, 'package.json'))?.version ?? '';
     const entry = resolveDeclarations(q.specifier, q.fromFile, resolutionHost(fsys));
     if (entry) {
@@ -386,7 +395,7 @@ export class ExportTables {
         return withRuntimeNames(table, { module: q.specifier, version, subpath: q.subpath, files: fsFiles(fsys, dir) });
       });
     }
-    return this.cached(`lexer|${dir}|${version}|${q.subpath}`, true, () => readEntryTable({ module: q.specifier, version, subpath: q.subpath, files: fsFiles(fsys, dir) }));
+    return this.cached(`lexer|${dir}|${version}|${q.subpath}`, true, () => entryExports().readEntryTable({ module: q.specifier, version, subpath: q.subpath, files: fsFiles(fsys, dir) }));
   }
 
   /** The table of a published version, from its tarball (declarations, else @types, else the entry file). */
@@ -396,6 +405,7 @@ export class ExportTables {
       const tarballs = this.options.tarballs;
       const pkg = await tarballs.fetch(registryName, version, config);
       const module = `${localName}${subpath}`;
+      const { owningPackage, resolveDeclarations, readDeclarationTable, formatOf } = declarations();
       const packageType = owningPackage(this.options.fs, path.join(pkg.dir, 'package.json'))?.type;
       const format = formatOf('', packageType);
       if (pkg.hasDeclarations) {
@@ -423,7 +433,7 @@ export class ExportTables {
           return withRuntimeNames(table, { module, version, subpath, files: pkg.files });
         }
       }
-      return readEntryTable({ module, version, subpath, files: pkg.files });
+      return entryExports().readEntryTable({ module, version, subpath, files: pkg.files });
     });
   }
 
@@ -481,9 +491,9 @@ export class ExportTables {
  * entry file visibly exports is real even when the types omit it. Extra names can only hide a
  * finding, never make one, so the runtime's names are added whatever the lexers' completeness.
  */
-async function withRuntimeNames(table: ExportTable | undefined, entry: Parameters<typeof readEntryTable>[0]): Promise<ExportTable | undefined> {
+async function withRuntimeNames(table: ExportTable | undefined, entry: Parameters<typeof EntryExports.readEntryTable>[0]): Promise<ExportTable | undefined> {
   if (!table) return undefined;
-  const runtime = await readEntryTable(entry).catch(() => undefined);
+  const runtime = await entryExports().readEntryTable(entry).catch(() => undefined);
   if (!runtime) return table;
   const names = new Set(table.names);
   const extra = runtime.names.filter((n) => !names.has(n));

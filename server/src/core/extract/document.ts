@@ -1,10 +1,13 @@
 /**
  * A document as the extractors take it, and JavaScript's extraction with its guards: all a parser
  * worker loads (extractWorker.ts), without the Markdown, YAML, TOML and tree-sitter parsers of
- * the other documents (a third of a second of every worker's start).
+ * the other documents (a third of a second of every worker's start). The parser itself
+ * (javascript.ts, which loads TypeScript) is loaded at the first parse: a CLI run whose parses all
+ * come from the cache (extractionCache.ts) never loads it in its main thread.
  */
-import type { Extraction } from './javascript';
-import { extractJavaScript, JS_LANGUAGE_IDS, type IncrementalParser } from './javascript';
+import type { Extraction, IncrementalParser } from './javascript';
+
+export const JS_LANGUAGE_IDS = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'] as const;
 
 /**
  * Files larger than this are not parsed (reported as skipped, never silently): a hand-written file is
@@ -46,5 +49,6 @@ export function extractReferences(doc: DocumentInput, parser?: IncrementalParser
   if (!isJavaScriptDocument(doc)) return { ok: false, reason: 'not a JavaScript or TypeScript document' };
   const unreadable = unreadableReason(doc.text);
   if (unreadable) return { ok: false, reason: unreadable };
+  const { extractJavaScript } = require('./javascript') as typeof import('./javascript');
   return { ok: true, ...extractJavaScript(doc.text, doc.path, doc.languageId, parser) };
 }

@@ -9,8 +9,6 @@ import type { ApiReference, Range, Reference, ReferenceKind } from '../model';
 import { apiCollector } from './apiReferences';
 import { javascriptSuppressions, type CommentText, type Suppression } from '../findings/suppressions';
 
-export const JS_LANGUAGE_IDS = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'] as const;
-
 const EXTENSION_KIND: Record<string, ts.ScriptKind> = {
   '.js': ts.ScriptKind.JS,
   '.mjs': ts.ScriptKind.JS,

@@ -9,7 +9,7 @@ import type { CheckedPackage, CheckResult, Finding, PackageInfo, Reference, Seve
 import type { GroundcheckSettings } from '../config/settings';
 import { extractReferences, isJavaScriptDocument, type DocumentInput } from '../extract';
 import type { Extractor } from '../extract/extractPool';
-import { IncrementalParser } from '../extract/javascript';
+import type { IncrementalParser } from '../extract/javascript';
 import type { ProjectInfo } from '../resolve/project';
 import { installedDir, resolveLocally } from '../resolve/resolvers';
 import { matchesAny, parsePackageSpecifier, typesPackageName } from '../resolve/specifier';
@@ -83,7 +83,11 @@ function augmentedPackages(references: Reference[]): Set<string> {
 export class JavaScriptPipeline implements LanguagePipeline {
   readonly name = 'javascript';
   /** Syntax trees of the documents being edited, for incremental reparsing. */
-  readonly parser = new IncrementalParser();
+  private parser_: IncrementalParser | undefined;
+  /** The editor's parser (in this thread, incremental); made at the first parse, since it loads TypeScript. */
+  get parser(): IncrementalParser {
+    return (this.parser_ ??= new (require('../extract/javascript') as typeof import('../extract/javascript')).IncrementalParser());
+  }
   private readonly apis: ApiChecker | undefined;
 
   constructor(private readonly deps: JavaScriptPipelineDeps) {

@@ -4,7 +4,6 @@
  */
 import * as path from 'path';
 import type { FileSystem } from '../io';
-import { declaredModulesOf } from '../extract/javascript';
 import type { DerivedCache } from '../derivedCache';
 
 const MAX_DECLARATION_FILES = 400;
@@ -22,7 +21,8 @@ export function readAmbientModules(fs: FileSystem, root: string, derived?: Deriv
     // (no `module` anywhere in the text, no `declare module` to parse for: most .d.ts files of a
     // project are `/// <reference types>` lines and interfaces)
     if (text === undefined || text.length >= 1024 * 1024 || !text.includes('module')) continue;
-    const read = () => declaredModulesOf(text, path.basename(file));
+    // (the parser is loaded only when a text is not in the cache: it loads TypeScript)
+    const read = () => (require('../extract/javascript') as typeof import('../extract/javascript')).declaredModulesOf(text, path.basename(file));
     names.push(...(derived ? derived.small('declared-modules', text, read) : read()));
   }
   return names;

@@ -4,7 +4,7 @@
  * property named `alias` holding an object (`{ '@ui': ... }`) or an array of `{ find: '...' }`.
  */
 import * as path from 'path';
-import ts = require('typescript');
+import type * as TypeScript from 'typescript';
 import type { FileSystem } from '../io';
 import type { DerivedCache } from '../derivedCache';
 
@@ -22,21 +22,22 @@ export function isBundlerConfigFile(name: string): boolean {
   return CONFIG_FILE.test(name);
 }
 
-function propertyName(name: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
-  return undefined;
-}
-
 export function aliasesFromConfigText(fileName: string, text: string): string[] {
+  // (loaded here, not with the module: a warm run reads every config's aliases back from the cache)
+  const ts = require('typescript') as typeof TypeScript;
+  const propertyName = (name: TypeScript.PropertyName): string | undefined => {
+    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+    return undefined;
+  };
   const kind = fileName.endsWith('.json') || fileName === '.babelrc' ? ts.ScriptKind.JSON : ts.ScriptKind.TS;
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
   const found: string[] = [];
-  const visit = (node: ts.Node) => {
+  const visit = (node: TypeScript.Node) => {
     if (ts.isPropertyAssignment(node) && propertyName(node.name) === 'alias') {
       const init = node.initializer;
       if (ts.isObjectLiteralExpression(init)) {
         for (const prop of init.properties) {
-          const key = prop.name && propertyName(prop.name as ts.PropertyName);
+          const key = prop.name && propertyName(prop.name as TypeScript.PropertyName);
           if (key) found.push(key);
         }
       } else if (ts.isArrayLiteralExpression(init)) {

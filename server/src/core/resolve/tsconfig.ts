@@ -4,7 +4,6 @@
  */
 import * as path from 'path';
 import { parse as parseJsonc } from 'jsonc-parser';
-import ts = require('typescript');
 import { ancestors, type FileSystem } from '../io';
 
 export interface PathMapping {
@@ -32,8 +31,9 @@ const MAX_EXTENDS_DEPTH = 10;
 function readJsonc(fs: FileSystem, file: string): Record<string, unknown> | undefined {
   const text = fs.readFile(file);
   if (text === undefined) return undefined;
-  const parsed = ts.parseConfigFileTextToJson(file, text);
-  return parsed.config && typeof parsed.config === 'object' ? parsed.config : undefined;
+  // (comments and trailing commas, as TypeScript reads them; what does not parse is left out, as TypeScript does)
+  const config = parseJsonc(text, [], { allowTrailingComma: true }) as unknown;
+  return config && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>) : undefined;
 }
 
 function resolveExtends(fs: FileSystem, fromDir: string, spec: string): string | undefined {
