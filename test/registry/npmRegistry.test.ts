@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { nodeFileSystem, silentLogger, systemClock } from '../../server/src/core/io';
 import { PackageLookup } from '../../server/src/core/registry/lookup';
-import { NpmRegistryClient } from '../../server/src/core/registry/npmRegistry';
+import { NpmRegistryClient, reduceFullDocument, reducePackument, StallTimer, summarizeMetadata } from '../../server/src/core/registry/npmRegistry';
+import { Readable } from 'stream';
 import { loadNpmConfig, type NpmConfig } from '../../server/src/core/registry/npmrc';
 import { FaultyRegistry } from '../support/faultyRegistry';
 import { Verdaccio } from '../support/verdaccio';
@@ -155,5 +156,78 @@ describe('npm registry faults', function () {
     await server.stop();
     const info = await newLookup(undefined, 1500).lookup('some-package', projectConfig(`registry=${url}\n`));
     assert.strictEqual(info.status, 'unverified');
+  });
+});
+
+describe('registry documents parsed whole or streamed', () => {
+  /** A full document; `padding` readme characters push it past the size that is parsed whole. */
+  const documentText = (padding: number) => JSON.stringify({
+    name: 'pkg',
+    'dist-tags': { latest: '2.0.0', next: '3.0.0-rc.1' },
+    time: { created: '2020-01-01T00:00:00.000Z', '1.0.0': '2020-01-01T00:00:00.000Z', '2.0.0': '2021-06-01T00:00:00.000Z', '3.0.0-rc.1': '2022-01-01T00:00:00.000Z' },
+    description: 'top',
+    repository: { type: 'git', url: 'git+https://example.test/pkg.git' },
+    readme: 'x'.repeat(padding),
+    versions: {
+      '1.0.0': { version: '1.0.0', license: 'MIT', dist: { tarball: 'https://r.test/pkg-1.0.0.tgz', shasum: 'abc' } },
+      '2.0.0': { version: '2.0.0', license: { type: 'ISC' }, scripts: { postinstall: 'node x.js', test: 'mocha' }, deprecated: 'use 3', dist: { tarball: 'https://r.test/pkg-2.0.0.tgz', integrity: 'sha512-xyz' } },
+      '3.0.0-rc.1': { version: '3.0.0-rc.1', hasInstallScript: true, dist: { tarball: 'https://r.test/pkg-3.0.0-rc.1.tgz' } },
+    },
+  });
+  /** In chunks of 64 KiB, as a socket delivers a body. */
+  const body = (text: string) => Readable.from((function* () {
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += 65536) yield bytes.subarray(i, i + 65536);
+  })());
+
+  it('a small document and one over a megabyte give the same reduced packument and metadata', async () => {
+    const small = documentText(10);
+    const large = documentText(3 * 1024 * 1024);
+    assert.ok(small.length < 1024 * 1024 && large.length > 1024 * 1024);
+    const packuments = [await reducePackument(body(small)), await reducePackument(body(large))];
+    assert.deepStrictEqual(packuments[0], packuments[1]);
+    assert.deepStrictEqual(packuments[0].versions, ['1.0.0', '2.0.0', '3.0.0-rc.1']);
+    assert.deepStrictEqual(packuments[0].dist.get('2.0.0'), { tarball: 'https://r.test/pkg-2.0.0.tgz', integrity: 'sha512-xyz', shasum: undefined });
+    const full = [await reduceFullDocument(body(small)), await reduceFullDocument(body(large))];
+    assert.deepStrictEqual(full[0], full[1]);
+    const meta = summarizeMetadata(full[0], 'pkg', 'https://r.test/', 0);
+    assert.deepStrictEqual(
+      { latest: meta.latest, license: meta.license, repository: meta.repository, installScripts: meta.installScripts, deprecated: meta.deprecated, versionCount: meta.versionCount },
+      { latest: '2.0.0', license: 'ISC', repository: 'git+https://example.test/pkg.git', installScripts: ['postinstall'], deprecated: 'use 3', versionCount: 3 },
+    );
+    assert.deepStrictEqual(full[0].versions.get('3.0.0-rc.1')?.installScripts, ['install']);
+  });
+
+  it('a reply cut short or not JSON throws ETRUNCATED / EMALFORMED, small or large', async () => {
+    for (const text of [documentText(10), documentText(3 * 1024 * 1024)]) {
+      await assert.rejects(reducePackument(body(text.slice(0, text.length - 40))), (e: { code?: string }) => e.code === 'ETRUNCATED');
+      await assert.rejects(reducePackument(body(`<html>${text}`)), (e: { code?: string }) => e.code === 'EMALFORMED');
+    }
+  });
+});
+
+describe('the stall timer of a registry request', () => {
+  const busyFor = (ms: number) => {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      // this thread is busy (a table build, a parse): no socket is read meanwhile
+    }
+  };
+
+  it('counts bytes that arrived while this thread was busy past the timeout, and gives up on a connection that is quiet', async () => {
+    // The bytes' arrival: an I/O completion that is read in the same turn of the loop as the timer fires.
+    const busy = new StallTimer(100);
+    fs.stat(__filename, () => busy.touch());
+    busyFor(150);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.strictEqual(busy.stalled, false);
+    assert.strictEqual(busy.signal.aborted, false);
+    busy.dispose();
+
+    const quiet = new StallTimer(100);
+    await new Promise((r) => setTimeout(r, 250));
+    assert.strictEqual(quiet.stalled, true);
+    assert.match(String((quiet.signal.reason as Error).message), /no data for 100 ms/);
+    quiet.dispose();
   });
 });

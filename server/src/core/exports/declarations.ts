@@ -83,14 +83,18 @@ export function readDeclarationTable(entry: string, meta: TableMeta, found?: { u
  * builtins: one program for all of them. The files are given, and nothing else is resolved: a
  * `/// <reference types="node" />` in a dependency must not pull in a second, older @types/node.
  */
-export function readAmbientTables(rootFiles: string[], modules: string[], meta: Omit<TableMeta, 'module'>): Map<string, ExportTable> {
+export async function readAmbientTables(rootFiles: string[], modules: string[], meta: Omit<TableMeta, 'module'>, pause: () => Promise<void>): Promise<Map<string, ExportTable>> {
   const program = createProgram(rootFiles, { noResolve: true });
   const checker = program.getTypeChecker();
   const byName = new Map(checker.getAmbientModules().map((s) => [s.name.replace(/^"|"$/g, ''), s]));
   const tables = new Map<string, ExportTable>();
   for (const module of modules) {
     const symbol = byName.get(module);
-    if (symbol) tables.set(module, tableOf(program, checker, symbol, { ...meta, module }));
+    if (!symbol) continue;
+    tables.set(module, tableOf(program, checker, symbol, { ...meta, module }));
+    // (module by module, with the event loop free in between: all of them took 3 s in one go,
+    // in which the editor answered nothing and a CLI run's registry replies went unread)
+    await pause();
   }
   return tables;
 }

@@ -360,9 +360,9 @@ export class ExportTables {
     let pending = this.inFlight.get(all);
     if (!pending) {
       pending = yieldToEventLoop()
-        .then(() => {
+        .then(async () => {
           const modules = nodeBuiltinNames();
-          const tables = declarations().readAmbientTables(declarationFiles(this.options.fs, typesDir), modules, { version: '', source: `types from @types/node ${version}`, format: 'cjs' });
+          const tables = await declarations().readAmbientTables(declarationFiles(this.options.fs, typesDir), modules, { version: '', source: `types from @types/node ${version}`, format: 'cjs' }, yieldToEventLoop);
           for (const [module, table] of tables) {
             this.memory.set(keyOf(module), table);
             this.disk?.set(keyOf(module), table);

@@ -9,7 +9,6 @@ import { nodeFileSystem, type StorageFileSystem } from '../io';
 import type * as Pacote from 'pacote';
 import { refusedByPrivateScope, type NpmConfig } from '../registry/npmrc';
 import { DEADLINE, type ReducedPackument } from '../registry/npmRegistry';
-import { LRUCache } from 'lru-cache';
 import * as semver from 'semver';
 import type { PackageFiles } from './entryExports';
 
@@ -59,7 +58,6 @@ export interface FetchedPackage {
 
 export class TarballStore implements TarballSource {
   private readonly inFlight = new Map<string, Promise<FetchedPackage>>();
-  private readonly packuments = new LRUCache<string, Promise<ReducedPackument>>({ max: 32 });
 
   constructor(private readonly options: TarballOptions) {}
 
@@ -78,18 +76,9 @@ export class TarballStore implements TarballSource {
     } as Pacote.Options;
   }
 
-  /** The reduced packument of a name, shared by the version questions of one check (a few at a time). */
+  /** The reduced packument of a name (the client keeps it for the other questions of the run). */
   private packumentOf(name: string, config: NpmConfig): Promise<ReducedPackument> {
-    const key = `${name}\0${config.options.registry}\0${config.options[`${name.split('/')[0]}:registry`] ?? ''}`;
-    let pending = this.packuments.get(key);
-    if (!pending) {
-      pending = this.options.packuments.packument(name, config).catch((e: unknown) => {
-        this.packuments.delete(key); // a failure is not remembered: the next question asks again
-        throw e;
-      });
-      this.packuments.set(key, pending);
-    }
-    return pending;
+    return this.options.packuments.packument(name, config);
   }
 
   /**
