@@ -6,8 +6,9 @@
  * renamed extension or an upgrade never gets an old answer.
  *
  * One JSON line per text in one file. Lines are parsed only when their text is asked for (astro's
- * 2,800 files make 7 MB of lines, most of which a run over one package never reads), and the file
- * is rewritten with only this run's texts once it holds several times more than those.
+ * 2,800 files make 7 MB of lines, most of which a run over one package never reads); new lines
+ * are appended a megabyte at a time, not held; the file is rewritten with only this run's texts
+ * once it holds several times more than those.
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
@@ -45,11 +46,17 @@ function kindOf(doc: Pick<DocumentInput, 'path' | 'languageId'>): string {
 const LINE_PREFIX = '{"k":"';
 const KEY_LENGTH = 40; // sha1, hex
 
+/** New lines are appended once this many are waiting, not held to the end of the run. */
+const APPEND_BYTES = 1024 * 1024;
+
 export class ExtractionCache {
-  /** Each key's line as written, parsed when asked for. */
+  /** Each kept text's key and the length of its line (for the size of what a run uses). */
+  private readonly known = new Map<string, number>();
+  /** Lines read from the file, parsed when asked for (new lines are not held: they go to the file). */
   private readonly lines = new Map<string, string>();
   private readonly used = new Set<string>();
   private pending: string[] = [];
+  private pendingBytes = 0;
   private fileBytes = 0;
   private broken = false;
   private readonly version = `${FORMAT}\0${toolVersion()}`;
@@ -59,10 +66,10 @@ export class ExtractionCache {
     if (text === undefined) return; // the first run
     this.fileBytes = text.length;
     for (const line of text.split('\n')) {
-      // (a torn line keeps its key only if the key is whole; its value fails to parse when asked for)
-      if (line.startsWith(LINE_PREFIX) && line.charCodeAt(LINE_PREFIX.length + KEY_LENGTH) === 0x22) {
-        this.lines.set(line.slice(LINE_PREFIX.length, LINE_PREFIX.length + KEY_LENGTH), line);
-      }
+      const key = keyOfLine(line);
+      if (key === undefined) continue;
+      this.known.set(key, line.length + 1);
+      this.lines.set(key, line);
     }
   }
 
@@ -80,6 +87,7 @@ export class ExtractionCache {
     return this.lines.has(this.keyOf(doc));
   }
 
+  /** The kept extraction of a text from an earlier run. */
   get(doc: DocumentInput, key = this.keyOf(doc)): Extracted | undefined {
     const line = this.lines.get(key);
     if (line === undefined) return undefined;
@@ -91,6 +99,7 @@ export class ExtractionCache {
     }
     if (!isExtracted(value)) {
       this.lines.delete(key);
+      this.known.delete(key);
       return undefined;
     }
     this.used.add(key);
@@ -99,35 +108,62 @@ export class ExtractionCache {
 
   set(doc: DocumentInput, outcome: Extracted, key = this.keyOf(doc)): void {
     const line = JSON.stringify({ k: key, v: outcome });
-    this.lines.set(key, line);
+    this.known.set(key, line.length + 1);
     this.used.add(key);
     this.pending.push(line);
+    this.pendingBytes += line.length + 1;
+    if (this.pendingBytes >= APPEND_BYTES) this.append();
   }
 
   /** Appends this run's new texts; rewrites the file with only this run's once it has grown past them. */
   flush(): void {
+    this.append();
     if (this.broken) return;
+    let usedBytes = 0;
+    for (const key of this.used) usedBytes += this.known.get(key) ?? 0;
+    if (this.fileBytes <= Math.max(COMPACT_FLOOR_BYTES, COMPACT_RATIO * usedBytes)) return;
     try {
-      let usedBytes = 0;
-      for (const key of this.used) usedBytes += this.lines.get(key)!.length + 1;
-      const appended = this.pending.length > 0 ? this.pending.join('\n') + '\n' : '';
-      this.pending = [];
-      if (this.fileBytes + appended.length > Math.max(COMPACT_FLOOR_BYTES, COMPACT_RATIO * usedBytes)) {
-        const tmp = `${this.file}.${process.pid}.tmp`;
-        this.fs.writeFile(tmp, [...this.used].map((k) => this.lines.get(k)! + '\n').join(''));
-        this.fs.rename(tmp, this.file);
-        this.fileBytes = usedBytes;
-      } else if (appended) {
-        if (!this.fs.exists(this.file)) this.fs.writeFile(this.file, ''); // (creates the folder)
-        this.fs.appendFile(this.file, appended);
-        this.fileBytes += appended.length;
+      const kept = new Map<string, string>();
+      for (const line of (this.fs.readFile(this.file) ?? '').split('\n')) {
+        const key = keyOfLine(line);
+        if (key !== undefined && this.used.has(key)) kept.set(key, line);
       }
+      const body = [...kept.values()].map((l) => l + '\n').join('');
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      this.fs.writeFile(tmp, body);
+      this.fs.rename(tmp, this.file);
+      this.fileBytes = body.length;
     } catch (e) {
-      // A read-only or full disk: the next run parses again. Said once.
-      this.broken = true;
-      this.logger.warn(`parse results are not kept: cannot write ${this.file}: ${(e as Error).message}`);
+      this.fail(e);
     }
   }
+
+  private append(): void {
+    if (this.pending.length === 0 || this.broken) return;
+    const chunk = this.pending.join('\n') + '\n';
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      if (!this.fs.exists(this.file)) this.fs.writeFile(this.file, ''); // (creates the folder)
+      this.fs.appendFile(this.file, chunk);
+      this.fileBytes += chunk.length;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** A read-only or full disk: the next run parses again. Said once. */
+  private fail(e: unknown): void {
+    this.broken = true;
+    this.pending = [];
+    this.logger.warn(`parse results are not kept: cannot write ${this.file}: ${(e as Error).message}`);
+  }
+}
+
+/** A line's key, or undefined for a line that is not one (a torn line keeps its key only if the key is whole). */
+function keyOfLine(line: string): string | undefined {
+  if (!line.startsWith(LINE_PREFIX) || line.charCodeAt(LINE_PREFIX.length + KEY_LENGTH) !== 0x22) return undefined;
+  return line.slice(LINE_PREFIX.length, LINE_PREFIX.length + KEY_LENGTH);
 }
 
 /**
