@@ -196,6 +196,7 @@ export function startServer(connection: Connection): void {
     core = createCore({ logger, cacheDir, trusted: init.trusted !== false, timeoutMs: init.timeoutMs });
     // The editor is waiting for this answer anyway: pay one-time module loading here, not mid-check.
     if (!fallbackSettings.offline) core.preload();
+    core.loadParser();
     logger.info(`groundcheck ${version()} on Node ${process.version}; cache ${cacheDir}; workspace ${init.trusted === false ? 'untrusted: registry lines of the project .npmrc only, no credentials' : 'trusted'}`);
     return {
       capabilities: {
