@@ -201,7 +201,7 @@ describe('groundcheck check (CLI)', function () {
       return (JSON.parse(r.stdout).findings as JsonFinding[]).map((f) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.message}`).sort();
     };
     const first = await json();
-    const kept = path.join(own.XDG_CACHE_HOME!, 'groundcheck', 'derived', 'extracted-v1.jsonl');
+    const kept = path.join(own.XDG_CACHE_HOME!, 'groundcheck', 'derived', 'extracted-v2.jsonl');
     const scripts = (fs.readdirSync(path.join(dir, 'packages/app/src'), { recursive: true }) as string[]).filter((f) => /\.[cm]?[jt]sx?$/.test(f));
     assert.strictEqual(fs.readFileSync(kept, 'utf8').trim().split('\n').length, scripts.length);
     assert.deepStrictEqual(await json(), first);

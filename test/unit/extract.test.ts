@@ -244,7 +244,7 @@ describe('extraction in worker threads', function () {
 });
 
 describe('parse results kept across runs (ExtractionCache)', () => {
-  const store = '/cache/derived/extracted-v1.jsonl';
+  const store = '/cache/derived/extracted-v2.jsonl';
   /** An extractor that counts what reaches it (what the cache did not answer). */
   const counting = () => {
     const seen: string[] = [];
@@ -307,10 +307,18 @@ describe('parse results kept across runs (ExtractionCache)', () => {
     assert.match(warnings[0], /not kept.*EROFS/);
   });
 
-  it('the file is rewritten with only the texts of the latest run once it is several times their size', async () => {
-    const disk = memoryFileSystem({});
-    // Many edits of one large file: each is a new line (a few MB in all), and the run after keeps one.
+  it("the older texts of edited files are dropped once they outweigh the current ones; a run over one file keeps every other file's", async () => {
     const body = Array.from({ length: 3000 }, (_, i) => `import m${i} from 'pkg-${i}';`).join('\n');
+    const disk = memoryFileSystem({ '/w/big.ts': '', '/w/other.ts': '', '/w/gone.ts': '' });
+    const other = { path: '/w/other.ts', text: `${body}\n// other\n` };
+    const gone = { path: '/w/gone.ts', text: "import x from 'left-pad';\n" };
+    const first = new ExtractionCache(store, disk, silentLogger);
+    await new CachingExtractor(first).extract(other);
+    await new CachingExtractor(first).extract(gone);
+    first.flush();
+    disk.remove('/w/gone.ts');
+    // Many edits of one large file, each run checking that file only (as `--changed` does): each
+    // edit is a new line (a few MB in all); other.ts, not checked in these runs, stays.
     for (let edit = 0; edit < 12; edit++) {
       const cache = new ExtractionCache(store, disk, silentLogger);
       await new CachingExtractor(cache).extract({ path: '/w/big.ts', text: `${body}\n// edit ${edit}\n` });
@@ -320,5 +328,8 @@ describe('parse results kept across runs (ExtractionCache)', () => {
     assert.ok(lines.length < 12, `${lines.length} lines kept`);
     const last = new ExtractionCache(store, disk, silentLogger);
     assert.ok(last.has({ path: '/w/big.ts', text: `${body}\n// edit 11\n` }));
+    assert.ok(!last.has({ path: '/w/big.ts', text: `${body}\n// edit 0\n` }));
+    assert.ok(last.has(other), 'a file no run since has checked keeps its parse');
+    assert.ok(!last.has(gone), 'a file deleted since is dropped with the stale lines');
   });
 });

@@ -7,8 +7,8 @@
  *
  * One JSON line per text in one file. Lines are parsed only when their text is asked for (astro's
  * 2,800 files make 7 MB of lines, most of which a run over one package never reads); new lines
- * are appended a megabyte at a time, not held; the file is rewritten with only this run's texts
- * once it holds several times more than those.
+ * are appended a megabyte at a time, not held; the file is rewritten with each file's latest text
+ * once the older texts outweigh them (see flush).
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
@@ -18,9 +18,8 @@ import type { DocumentInput, ExtractOutcome } from './document';
 import type { Extractor } from './extractPool';
 
 /** Bump when what extraction returns changes shape or meaning (a release changes the key anyway). */
-const FORMAT = 1;
-/** Rewritten once the file is this many times the size of the lines this run used (and over the floor). */
-const COMPACT_RATIO = 4;
+const FORMAT = 2;
+/** Stale lines are dropped once there are more of them than current ones, and more than this. */
 const COMPACT_FLOOR_BYTES = 4 * 1024 * 1024;
 
 type Extracted = Extract<ExtractOutcome, { ok: true }>;
@@ -45,19 +44,27 @@ function kindOf(doc: Pick<DocumentInput, 'path' | 'languageId'>): string {
 
 const LINE_PREFIX = '{"k":"';
 const KEY_LENGTH = 40; // sha1, hex
+const PATH_PREFIX = '","p":"';
 
 /** New lines are appended once this many are waiting, not held to the end of the run. */
 const APPEND_BYTES = 1024 * 1024;
 
+/** A line's key and the file it was parsed from (the older texts of a file are what compaction drops). */
+interface LineFacts {
+  key: string;
+  path: string;
+}
+
 export class ExtractionCache {
-  /** Each kept text's key and the length of its line (for the size of what a run uses). */
-  private readonly known = new Map<string, number>();
-  /** Lines read from the file, parsed when asked for (new lines are not held: they go to the file). */
+  /** Lines read from the file, by key, parsed when asked for (new lines are not held: they go to the file). */
   private readonly lines = new Map<string, string>();
-  private readonly used = new Set<string>();
+  /** The latest text of each file and the length of its line: what a compaction keeps. */
+  private readonly latest = new Map<string, { key: string; bytes: number }>();
   private pending: string[] = [];
   private pendingBytes = 0;
   private fileBytes = 0;
+  /** Bytes of lines for texts their file has since left behind (an edit, a rename). */
+  private staleBytes = 0;
   private broken = false;
   private readonly version = `${FORMAT}\0${toolVersion()}`;
 
@@ -66,10 +73,13 @@ export class ExtractionCache {
     if (text === undefined) return; // the first run
     this.fileBytes = text.length;
     for (const line of text.split('\n')) {
-      const key = keyOfLine(line);
-      if (key === undefined) continue;
-      this.known.set(key, line.length + 1);
-      this.lines.set(key, line);
+      const facts = factsOfLine(line);
+      if (!facts) {
+        this.staleBytes += line.length + 1;
+        continue;
+      }
+      this.lines.set(facts.key, line);
+      this.noteLatest(facts, line.length + 1);
     }
   }
 
@@ -99,43 +109,52 @@ export class ExtractionCache {
     }
     if (!isExtracted(value)) {
       this.lines.delete(key);
-      this.known.delete(key);
       return undefined;
     }
-    this.used.add(key);
+    this.noteLatest({ key, path: doc.path }, line.length + 1);
     return value;
   }
 
   set(doc: DocumentInput, outcome: Extracted, key = this.keyOf(doc)): void {
-    const line = JSON.stringify({ k: key, v: outcome });
-    this.known.set(key, line.length + 1);
-    this.used.add(key);
+    const line = JSON.stringify({ k: key, p: doc.path, v: outcome });
+    this.noteLatest({ key, path: doc.path }, line.length + 1);
     this.pending.push(line);
     this.pendingBytes += line.length + 1;
     if (this.pendingBytes >= APPEND_BYTES) this.append();
   }
 
-  /** Appends this run's new texts; rewrites the file with only this run's once it has grown past them. */
+  /**
+   * Appends this run's new texts. Once the file holds more stale lines (older texts of files
+   * edited since) than current ones, it is rewritten with each file's latest text, for files that
+   * still exist. A run over a few files (a pre-commit `--changed`) keeps every other file's.
+   */
   flush(): void {
     this.append();
     if (this.broken) return;
-    let usedBytes = 0;
-    for (const key of this.used) usedBytes += this.known.get(key) ?? 0;
-    if (this.fileBytes <= Math.max(COMPACT_FLOOR_BYTES, COMPACT_RATIO * usedBytes)) return;
+    const currentBytes = this.fileBytes - this.staleBytes;
+    if (this.staleBytes <= Math.max(COMPACT_FLOOR_BYTES, currentBytes)) return;
     try {
       const kept = new Map<string, string>();
       for (const line of (this.fs.readFile(this.file) ?? '').split('\n')) {
-        const key = keyOfLine(line);
-        if (key !== undefined && this.used.has(key)) kept.set(key, line);
+        const facts = factsOfLine(line);
+        if (facts && this.latest.get(facts.path)?.key === facts.key && this.fs.exists(facts.path)) kept.set(`${facts.path}\0${facts.key}`, line);
       }
       const body = [...kept.values()].map((l) => l + '\n').join('');
       const tmp = `${this.file}.${process.pid}.tmp`;
       this.fs.writeFile(tmp, body);
       this.fs.rename(tmp, this.file);
       this.fileBytes = body.length;
+      this.staleBytes = 0;
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /** `path`'s text is now `key`'s: the line of its previous text, if another, is stale. */
+  private noteLatest(facts: LineFacts, bytes: number): void {
+    const before = this.latest.get(facts.path);
+    if (before && before.key !== facts.key) this.staleBytes += before.bytes;
+    this.latest.set(facts.path, { key: facts.key, bytes });
   }
 
   private append(): void {
@@ -160,10 +179,21 @@ export class ExtractionCache {
   }
 }
 
-/** A line's key, or undefined for a line that is not one (a torn line keeps its key only if the key is whole). */
-function keyOfLine(line: string): string | undefined {
-  if (!line.startsWith(LINE_PREFIX) || line.charCodeAt(LINE_PREFIX.length + KEY_LENGTH) !== 0x22) return undefined;
-  return line.slice(LINE_PREFIX.length, LINE_PREFIX.length + KEY_LENGTH);
+/**
+ * A line's key and file, read without parsing its value (`{"k":"<key>","p":"<path>","v":...}`); none
+ * for a line that is not one. A torn line keeps its key and path only if both are whole.
+ */
+function factsOfLine(line: string): LineFacts | undefined {
+  if (!line.startsWith(LINE_PREFIX) || !line.startsWith(PATH_PREFIX, LINE_PREFIX.length + KEY_LENGTH)) return undefined;
+  const open = LINE_PREFIX.length + KEY_LENGTH + PATH_PREFIX.length - 1; // the path's opening quote
+  let end = open + 1;
+  while (end < line.length && line.charCodeAt(end) !== 0x22) end += line.charCodeAt(end) === 0x5c ? 2 : 1; // (a backslash escapes the next)
+  if (end >= line.length) return undefined;
+  try {
+    return { key: line.slice(LINE_PREFIX.length, LINE_PREFIX.length + KEY_LENGTH), path: JSON.parse(line.slice(open, end + 1)) as string };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
