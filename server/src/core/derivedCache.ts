@@ -7,7 +7,7 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { silentLogger, type Logger, type StorageFileSystem } from './io';
+import { replaceFile, silentLogger, type Logger, type StorageFileSystem } from './io';
 import { DiskCache } from './registry/diskCache';
 
 /** Bump when a derivation's output changes shape. */
@@ -60,9 +60,7 @@ export class DerivedCache {
     const value = compute();
     try {
       this.prune(kind);
-      const tmp = `${file}.${process.pid}.tmp`;
-      this.fs.writeFile(tmp, JSON.stringify(value));
-      this.fs.rename(tmp, file);
+      replaceFile(this.fs, file, JSON.stringify(value));
     } catch {
       // read-only or full disk: the next run computes it again
     }

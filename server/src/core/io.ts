@@ -59,6 +59,7 @@ export interface StorageFileSystem extends FileSystem {
   readDirEntries(path: string): FileEntry[];
   /** Creates the parent folders. */
   writeFile(path: string, data: string | Uint8Array): void;
+  /** Creates the file, and its parent folders, if absent. */
   appendFile(path: string, data: string): void;
   mkdir(path: string): void;
   rename(from: string, to: string): void;
@@ -111,13 +112,32 @@ export const nodeFileSystem: StorageFileSystem = {
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, data);
   },
-  appendFile: (p, data) => fs.appendFileSync(p, data),
+  appendFile(p, data) {
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.appendFileSync(p, data);
+  },
   mkdir: (p) => void fs.mkdirSync(p, { recursive: true }),
   rename: (from, to) => fs.renameSync(from, to),
   remove: (p) => fs.rmSync(p, { recursive: true, force: true }),
   copyDir: (from, to) => fs.cpSync(from, to, { recursive: true }),
   realpath: (p) => fs.realpathSync(p),
 };
+
+/**
+ * Writes a file beside its target and renames it over it: a reader (another run, a crash) sees the
+ * old text or the new one, never half of one. What is left of a failed write is removed; the error
+ * is the caller's.
+ */
+export function replaceFile(fsys: StorageFileSystem, file: string, data: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fsys.writeFile(tmp, data);
+    fsys.rename(tmp, file);
+  } catch (e) {
+    fsys.remove(tmp);
+    throw e;
+  }
+}
 
 /** Cooperative cancellation, structurally compatible with the LSP CancellationToken. */
 export interface CancellationToken {

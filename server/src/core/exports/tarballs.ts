@@ -76,17 +76,12 @@ export class TarballStore implements TarballSource {
     } as Pacote.Options;
   }
 
-  /** The reduced packument of a name (the client keeps it for the other questions of the run). */
-  private packumentOf(name: string, config: NpmConfig): Promise<ReducedPackument> {
-    return this.options.packuments.packument(name, config);
-  }
-
   /**
    * The version a range (`^4`, `latest`) resolves to, as npm picks it: a dist-tag by name; for a
    * range, `latest` when it satisfies it, else the highest release that does. Throws E404 or ETARGET.
    */
   async resolveVersion(name: string, range: string, config: NpmConfig): Promise<string> {
-    const p = await this.packumentOf(name, config);
+    const p = await this.options.packuments.packument(name, config);
     const tagged = p['dist-tags']?.[range];
     if (tagged) return tagged;
     const latest = p['dist-tags']?.latest;
@@ -98,7 +93,7 @@ export class TarballStore implements TarballSource {
 
   /** Published versions of a package (from the packument), newest last is not guaranteed. */
   async versions(name: string, config: NpmConfig): Promise<{ versions: string[]; latest?: string }> {
-    const p = await this.packumentOf(name, config);
+    const p = await this.options.packuments.packument(name, config);
     return { versions: p.versions, latest: p['dist-tags']?.latest };
   }
 
@@ -128,7 +123,7 @@ export class TarballStore implements TarballSource {
     if (!fs.exists(complete)) {
       const pacote = require('pacote') as typeof Pacote;
       // Where the tarball is comes from the streamed document, so pacote need not fetch it again whole.
-      const dist = (await this.packumentOf(name, config).catch(() => undefined))?.dist.get(version);
+      const dist = (await this.options.packuments.packument(name, config).catch(() => undefined))?.dist.get(version);
       const options = { ...this.pacoteOptions(config, name), ...(dist ? { resolved: dist.tarball, integrity: dist.integrity } : {}) } as Pacote.Options;
       // With the tarball's address and integrity known, it is fetched directly (npm-registry-fetch:
       // the same auth rules as pacote, the integrity verified as it arrives). pacote would first

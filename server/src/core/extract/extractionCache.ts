@@ -12,7 +12,7 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
-import type { Logger, StorageFileSystem } from '../io';
+import { replaceFile, type Logger, type StorageFileSystem } from '../io';
 import { toolVersion } from '../version';
 import type { DocumentInput, ExtractOutcome } from './document';
 import type { Extractor } from './extractPool';
@@ -140,9 +140,7 @@ export class ExtractionCache {
         if (facts && this.latest.get(facts.path)?.key === facts.key && this.fs.exists(facts.path)) kept.set(`${facts.path}\0${facts.key}`, line);
       }
       const body = [...kept.values()].map((l) => l + '\n').join('');
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      this.fs.writeFile(tmp, body);
-      this.fs.rename(tmp, this.file);
+      replaceFile(this.fs, this.file, body);
       this.fileBytes = body.length;
       this.staleBytes = 0;
     } catch (e) {
@@ -163,7 +161,6 @@ export class ExtractionCache {
     this.pending = [];
     this.pendingBytes = 0;
     try {
-      if (!this.fs.exists(this.file)) this.fs.writeFile(this.file, ''); // (creates the folder)
       this.fs.appendFile(this.file, chunk);
       this.fileBytes += chunk.length;
     } catch (e) {

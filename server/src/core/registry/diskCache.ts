@@ -2,7 +2,7 @@
  * A persisted key/value log: one JSON object per line, appended as answers arrive and compacted
  * when it grows. A torn or corrupted line (crash mid-write, disk full) costs only that line.
  */
-import { nodeFileSystem, type Logger, type StorageFileSystem } from '../io';
+import { nodeFileSystem, replaceFile, type Logger, type StorageFileSystem } from '../io';
 
 interface Line<V> {
   k: string;
@@ -66,7 +66,6 @@ export class DiskCache<V> {
     const chunk = this.pending.join('\n') + '\n';
     this.pending = [];
     try {
-      if (!this.fs.exists(this.file)) this.fs.writeFile(this.file, ''); // (creates the folder)
       this.fs.appendFile(this.file, chunk);
       this.lines += chunk.split('\n').length - 1;
       if (this.lines > COMPACT_AFTER_LINES && this.lines > this.entries.size * 2) this.compact();
@@ -114,11 +113,9 @@ export class DiskCache<V> {
 
   /** Rewrites the file with only live entries, atomically (write then rename). */
   private compact(): void {
-    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       const body = [...this.entries].map(([k, v]) => JSON.stringify({ k, v })).join('\n');
-      this.fs.writeFile(tmp, body ? body + '\n' : '');
-      this.fs.rename(tmp, this.file);
+      replaceFile(this.fs, this.file, body ? body + '\n' : '');
       this.lines = this.entries.size;
     } catch (e) {
       this.logger.warn(`could not compact registry cache ${this.file}: ${(e as Error).message}`);
