@@ -6,6 +6,7 @@ import { nodeFileSystem, silentLogger, systemClock } from '../../server/src/core
 import { PackageLookup } from '../../server/src/core/registry/lookup';
 import { NpmRegistryClient, reduceFullDocument, reducePackument, StallTimer, summarizeMetadata } from '../../server/src/core/registry/npmRegistry';
 import { Readable } from 'stream';
+import { once } from 'events';
 import { loadNpmConfig, type NpmConfig } from '../../server/src/core/registry/npmrc';
 import { FaultyRegistry } from '../support/faultyRegistry';
 import { Verdaccio } from '../support/verdaccio';
@@ -219,13 +220,15 @@ describe('the stall timer of a registry request', () => {
     const busy = new StallTimer(100);
     fs.stat(__filename, () => busy.touch());
     busyFor(150);
-    await new Promise((r) => setTimeout(r, 20));
+    // The next turn of the loop: the late timer, then the completion, then the timer's decision
+    // (an immediate); an immediate queued from one queued now runs after that decision.
+    await new Promise((r) => setImmediate(() => setImmediate(r)));
     assert.strictEqual(busy.stalled, false);
     assert.strictEqual(busy.signal.aborted, false);
     busy.dispose();
 
     const quiet = new StallTimer(100);
-    await new Promise((r) => setTimeout(r, 250));
+    await once(quiet.signal, 'abort');
     assert.strictEqual(quiet.stalled, true);
     assert.match(String((quiet.signal.reason as Error).message), /no data for 100 ms/);
     quiet.dispose();
