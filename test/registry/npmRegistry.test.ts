@@ -234,3 +234,21 @@ describe('the stall timer of a registry request', () => {
     quiet.dispose();
   });
 });
+
+describe('registry documents kept for the run', () => {
+  it('serve the same request again without asking, but never a configuration that keeps the name private', async () => {
+    const server = await FaultyRegistry.start(() => ({ status: 200, body: JSON.stringify({ name: '@acme/x', 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': { dist: { tarball: 'http://127.0.0.1/x.tgz' } } } }) }));
+    try {
+      const config = (privateScopes: string[]): NpmConfig => ({ options: { registry: server.url }, sources: [], privateScopes, withheldCredentials: [], ignoredProjectKeys: [] });
+      const client = new NpmRegistryClient({ timeoutMs: 3000, clock: systemClock });
+      const open = config([]);
+      assert.deepStrictEqual((await client.packument('@acme/x', open)).versions, ['1.0.0']);
+      assert.deepStrictEqual((await client.packument('@acme/x', config([]))).versions, ['1.0.0']);
+      assert.strictEqual(server.requests.length, 1);
+      await assert.rejects(client.packument('@acme/x', config(['@acme'])), (e: { code?: string }) => e.code === 'EPRIVATE');
+      assert.strictEqual(server.requests.length, 1);
+    } finally {
+      await server.stop();
+    }
+  });
+});

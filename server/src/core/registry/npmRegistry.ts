@@ -62,10 +62,14 @@ function packumentSize(p: ReducedPackument): number {
   return bytes;
 }
 
-/** The same request: the document's address and everything npm-registry-fetch is given for it (credentials, TLS, proxy). */
+/**
+ * The same request: the document's address, everything npm-registry-fetch is given for it
+ * (credentials, TLS, proxy) and the private scopes (a configuration that keeps the name from this
+ * registry must be refused, not answered from another's request).
+ */
 function requestKey(name: string, config: NpmConfig): string {
   const options = Object.keys(config.options).sort().map((k) => `${k}=${config.options[k]}`).join('\n');
-  return `${registryFor(config, name).url}\0${name}\0${options}`;
+  return `${registryFor(config, name).url}\0${name}\0${options}\0${config.privateScopes.join(',')}`;
 }
 
 export class NpmRegistryClient implements RegistryClient {
