@@ -175,7 +175,7 @@ export class JavaScriptPipeline implements LanguagePipeline {
     let apis: CheckResult['apis'];
     if (this.apis && (queries.size > 0 || fromRegistry.length > 0)) {
       // API checks may wait for tarballs (seconds on a cold cache) or build the tables of Node's
-      // builtins (a second, synchronously, the first time). Package verdicts are known now: when
+      // builtins (a second the first time, its program in one synchronous piece). Package verdicts are known now: when
       // there are any, they are handed over before the API checks start, so a made-up package is
       // underlined at once (a timer set for "slow" could not fire while the tables are built).
       if (options.onPartial && findings.length > 0 && !token.isCancellationRequested) {
