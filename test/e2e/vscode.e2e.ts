@@ -56,7 +56,11 @@ describe('Groundcheck in a real VS Code (code-server + Chromium)', function () {
   before(async () => {
     const codeServer = installCodeServer({ allowApt: true });
     registry = await Verdaccio.start();
-    await registry.publish('fast-json-parse', '1.0.3');
+    // What the fixture's package.json declares: VS Code may open package.json by itself (an
+    // extension reading it, at a moment of its choosing), and the server then checks it too; the
+    // count below is of the made-up import alone (when it was open, 'express' missing from this
+    // registry made it 2: the test failed now and then).
+    await Promise.all([registry.publish('fast-json-parse', '1.0.3'), registry.publish('express', '4.19.2')]);
     workspace = copyFixture('e2e-app');
     fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${registry.url}\n`);
     editor = await launchEditor({ codeServer, folder: workspace });
